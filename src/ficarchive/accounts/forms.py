@@ -1,0 +1,65 @@
+"""Sign-up, pseud and preference forms."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib.auth.forms import UserCreationForm
+
+from ficarchive.accounts.models import Pseud, User
+
+
+class SignupForm(UserCreationForm):
+    class Meta:
+        model = User
+        fields = ["username", "email"]
+        labels = {"username": "User name"}
+        help_texts = {"username": "3 to 40 letters, numbers or underscores."}
+        error_messages = {
+            "email": {"unique": "An account with that e-mail address already exists."},
+        }
+
+    def clean_username(self):
+        username = self.cleaned_data["username"]
+        if User.objects.filter(username__iexact=username).exists():
+            raise forms.ValidationError("That user name is already taken.")
+        return username
+
+    def clean_email(self):
+        email = self.cleaned_data["email"]
+        if User.objects.filter(email__iexact=email).exists():
+            raise forms.ValidationError("An account with that e-mail address already exists.")
+        return email
+
+
+class PseudForm(forms.ModelForm):
+    class Meta:
+        model = Pseud
+        fields = ["name", "description"]
+        labels = {"name": "Pseud name"}
+        help_texts = {"name": "1 to 40 letters, numbers, spaces, underscores or hyphens."}
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+        error_messages = {
+            "name": {
+                "required": "Please enter a name for the pseud.",
+                "max_length": "Pseud names must be at most 40 characters long.",
+            },
+            "description": {"max_length": "The description must be at most 500 characters."},
+        }
+
+    def __init__(self, *args, user: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.fields["description"].max_length = 500
+
+    def clean_name(self):
+        name = " ".join(self.cleaned_data["name"].split())
+        clash = self.user.pseuds.filter(name__iexact=name).exclude(pk=self.instance.pk)
+        if clash.exists():
+            raise forms.ValidationError("You already have a pseud with that name.")
+        return name
+
+
+class PreferencesForm(forms.ModelForm):
+    class Meta:
+        model = User
+        fields = ["skip_adult_gate", "view_full_works"]

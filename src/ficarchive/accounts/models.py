@@ -1,0 +1,86 @@
+"""People: users (who log in) and pseuds (the names they write under)."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.validators import MinLengthValidator
+from django.db import models
+from django.db.models.functions import Lower
+from django.urls import reverse
+
+from ficarchive.accounts.validators import PSEUD_NAME_MAX, validate_login, validate_pseud_name
+
+
+class ArchiveUserManager(UserManager):
+    def create_user(self, username, email=None, password=None, **extra):
+        user = super().create_user(username, email, password, **extra)
+        user.pseuds.create(name=username, is_default=True)
+        return user
+
+    def create_superuser(self, username, email=None, password=None, **extra):
+        user = super().create_superuser(username, email, password, **extra)
+        user.pseuds.create(name=username, is_default=True)
+        return user
+
+
+class User(AbstractUser):
+    """An account. Its login is shown in bylines as "pseud (login)" when the two differ."""
+
+    username = models.CharField(
+        "user name",
+        max_length=40,
+        unique=True,
+        validators=[MinLengthValidator(3), validate_login],
+        error_messages={"unique": "That user name is already taken."},
+    )
+    email = models.EmailField("e-mail address", unique=True)
+    skip_adult_gate = models.BooleanField(
+        "Show me adult content without checking.", default=False
+    )
+    view_full_works = models.BooleanField("Show the whole work by default.", default=False)
+
+    objects = ArchiveUserManager()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(Lower("username"), name="unique_login_ci")]
+
+    def get_absolute_url(self) -> str:
+        return reverse("user", args=[self.username])
+
+    @property
+    def default_pseud(self) -> Pseud:
+        return self.pseuds.get(is_default=True)
+
+
+class Pseud(models.Model):
+    """A name a user writes under. Works, series and (later) comments belong to pseuds."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="pseuds")
+    name = models.CharField(
+        max_length=PSEUD_NAME_MAX, validators=[MinLengthValidator(1), validate_pseud_name]
+    )
+    description = models.TextField(max_length=500, blank=True)
+    is_default = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-is_default", Lower("name")]
+        constraints = [
+            models.UniqueConstraint("user", Lower("name"), name="unique_pseud_name_per_user"),
+            models.UniqueConstraint(
+                "user", condition=models.Q(is_default=True), name="one_default_pseud"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.byline
+
+    @property
+    def byline(self) -> str:
+        """'name (login)' when they differ, as readers expect from bylines."""
+        if self.name.lower() == self.user.username.lower():
+            return self.name
+        return f"{self.name} ({self.user.username})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("pseud", args=[self.user.username, self.name])

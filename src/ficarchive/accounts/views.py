@@ -1,0 +1,140 @@
+"""Sign-up, profiles, pseuds and preferences."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+
+from ficarchive.accounts.forms import PreferencesForm, PseudForm, SignupForm
+from ficarchive.accounts.models import Pseud, User
+from ficarchive.pagination import paginate
+from ficarchive.works.models import Creatorship, Series, Work
+
+
+def signup(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        return redirect("dashboard")
+    form = SignupForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            user = form.save()
+            Pseud.objects.create(user=user, name=user.username, is_default=True)
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        messages.success(request, f"Welcome, {user.username}! Your account is ready.")
+        return redirect("dashboard")
+    return render(request, "accounts/signup.html", {"form": form})
+
+
+def user_profile(request: HttpRequest, username: str) -> HttpResponse:
+    owner = get_object_or_404(User, username__iexact=username, is_active=True)
+    works = Work.objects.visible_to(request.user).by_user(owner).for_listing()
+    series = Series.objects.visible_to(request.user).filter(creators__user=owner).distinct()
+    return render(
+        request,
+        "accounts/profile.html",
+        {"owner": owner, "pseuds": owner.pseuds.all(), "works": works[:5],
+         "work_count": works.count(), "series_list": series},
+    )
+
+
+def user_works(request: HttpRequest, username: str) -> HttpResponse:
+    owner = get_object_or_404(User, username__iexact=username, is_active=True)
+    works = Work.objects.visible_to(request.user).by_user(owner).for_listing()
+    return render(
+        request,
+        "works/listing.html",
+        {"page": paginate(request, works), "heading": f"Works by {owner.username}",
+         "owner": owner},
+    )
+
+
+def user_series(request: HttpRequest, username: str) -> HttpResponse:
+    owner = get_object_or_404(User, username__iexact=username, is_active=True)
+    series = Series.objects.visible_to(request.user).filter(creators__user=owner).distinct()
+    return render(
+        request, "accounts/series_list.html", {"owner": owner, "page": paginate(request, series)}
+    )
+
+
+def pseud_works(request: HttpRequest, username: str, pseud_name: str) -> HttpResponse:
+    pseud = get_object_or_404(
+        Pseud, user__username__iexact=username, user__is_active=True, name__iexact=pseud_name
+    )
+    works = Work.objects.visible_to(request.user).by_pseud(pseud).for_listing()
+    return render(
+        request,
+        "works/listing.html",
+        {"page": paginate(request, works), "heading": f"Works by {pseud.byline}",
+         "pseud": pseud, "owner": pseud.user},
+    )
+
+
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    """The signed-in user's own page: drafts, invitations and links to manage things."""
+    user = request.user
+    invitations = Creatorship.objects.filter(pseud__user=user, approved=False).select_related(
+        "work", "pseud"
+    )
+    drafts = Work.objects.by_user(user).drafts().for_listing()
+    return render(
+        request, "accounts/dashboard.html", {"invitations": invitations, "drafts": drafts}
+    )
+
+
+@login_required
+def pseud_list(request: HttpRequest) -> HttpResponse:
+    return render(request, "accounts/pseuds.html", {"pseuds": request.user.pseuds.all()})
+
+
+@login_required
+def pseud_edit(request: HttpRequest, pseud_id: int | None = None) -> HttpResponse:
+    pseud = get_object_or_404(request.user.pseuds, pk=pseud_id) if pseud_id else Pseud(
+        user=request.user
+    )
+    form = PseudForm(request.POST or None, instance=pseud, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "Pseud was successfully saved.")
+        return redirect("pseuds")
+    return render(request, "accounts/pseud_form.html", {"form": form, "pseud": pseud})
+
+
+@login_required
+def pseud_delete(request: HttpRequest, pseud_id: int) -> HttpResponse:
+    pseud = get_object_or_404(request.user.pseuds, pk=pseud_id)
+    if pseud.is_default:
+        messages.error(request, "You can't delete your default pseud.")
+        return redirect("pseuds")
+    if request.method == "POST":
+        move_works_to_default(pseud)
+        messages.success(request, f"Pseud {pseud.name} was deleted; its works now show your "
+                         "default pseud.")
+        return redirect("pseuds")
+    return render(request, "accounts/pseud_delete.html", {"pseud": pseud})
+
+
+@transaction.atomic
+def move_works_to_default(pseud: Pseud) -> None:
+    """Delete a pseud without losing its works: they are credited to the default pseud."""
+    default = pseud.user.default_pseud
+    for ship in pseud.creatorships.all():
+        if not Creatorship.objects.filter(work_id=ship.work_id, pseud=default).exists():
+            Creatorship.objects.create(work_id=ship.work_id, pseud=default, approved=ship.approved)
+    for series in pseud.series.all():
+        series.creators.add(default)
+    pseud.delete()
+
+
+@login_required
+def preferences(request: HttpRequest) -> HttpResponse:
+    form = PreferencesForm(request.POST or None, instance=request.user)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "Your preferences were successfully updated.")
+        return redirect("preferences")
+    return render(request, "accounts/preferences.html", {"form": form})

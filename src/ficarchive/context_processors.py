@@ -1,0 +1,10 @@
+"""Values every page template needs."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.http import HttpRequest
+
+
+def archive(request: HttpRequest) -> dict:
+    return {"ARCHIVE_NAME": settings.ARCHIVE_NAME}

@@ -1,0 +1,195 @@
+"""All of Ficarchive's settings, read from FICARCHIVE_* environment variables.
+
+docs/hosting.md lists every variable. With nothing set, the archive runs on a SQLite file
+under ./var/ and is safe by default: debug off, HTTPS-only cookies and redirects.
+Development (`make run`) sets FICARCHIVE_DEBUG=1.
+"""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+
+from ficarchive.env import env_bool, env_int, env_list, env_str
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+VAR_DIR = Path(env_str("FICARCHIVE_VAR_DIR", "var")).resolve()
+
+DEBUG = env_bool("FICARCHIVE_DEBUG", False)
+HTTPS = env_bool("FICARCHIVE_HTTPS", not DEBUG)
+
+
+def _secret_key() -> str:
+    """Use FICARCHIVE_SECRET_KEY, or a random key kept in var/ so sessions survive restarts."""
+    key = env_str("FICARCHIVE_SECRET_KEY")
+    if key:
+        if len(key) < 50 or len(set(key)) < 5:
+            raise ImproperlyConfigured(
+                "FICARCHIVE_SECRET_KEY must be at least 50 characters with at least 5 different ones."
+            )
+        return key
+    path = VAR_DIR / "secret_key"
+    if not path.exists():
+        VAR_DIR.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_urlsafe(50))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def _database() -> dict:
+    url = env_str("FICARCHIVE_DATABASE_URL") or f"sqlite:///{VAR_DIR / 'ficarchive.sqlite3'}"
+    try:
+        config = dj_database_url.parse(url, conn_max_age=env_int("FICARCHIVE_DB_CONN_MAX_AGE", 60))
+    except Exception as error:  # dj-database-url raises several types for bad URLs
+        raise ImproperlyConfigured(f"FICARCHIVE_DATABASE_URL is not a database URL: {error}") from None
+    engine = config.get("ENGINE", "")
+    if engine == "django.db.backends.sqlite3":
+        Path(config["NAME"]).parent.mkdir(parents=True, exist_ok=True)
+        config["CONN_MAX_AGE"] = 0
+        config["OPTIONS"] = {
+            # WAL lets readers work while one writer writes; IMMEDIATE avoids
+            # "database is locked" on upgrade from a read to a write transaction.
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+        }
+        config["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")} if env_bool(
+            "FICARCHIVE_TEST_SQLITE_FILE", False
+        ) else {}
+    elif engine != "django.db.backends.postgresql":
+        raise ImproperlyConfigured(
+            f"FICARCHIVE_DATABASE_URL must be a sqlite:// or postgres:// URL; got {url.split(':')[0]}://."
+        )
+    return config
+
+
+SECRET_KEY = _secret_key()
+ALLOWED_HOSTS = env_list("FICARCHIVE_ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
+CSRF_TRUSTED_ORIGINS = env_list("FICARCHIVE_CSRF_TRUSTED_ORIGINS", [])
+DATABASES = {"default": _database()}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "django_tasks",
+    "ficarchive",
+    "ficarchive.accounts",
+    "ficarchive.tags",
+    "ficarchive.works",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "ficarchive.urls"
+WSGI_APPLICATION = "ficarchive.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [PACKAGE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "ficarchive.context_processors.archive",
+            ],
+        },
+    }
+]
+
+AUTH_USER_MODEL = "accounts.User"
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "home"
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+     "OPTIONS": {"min_length": 8}},
+    {"NAME": "ficarchive.accounts.validators.MaximumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = env_str("FICARCHIVE_TIME_ZONE", "UTC")
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = VAR_DIR / "static"
+MEDIA_URL = "/media/"
+MEDIA_ROOT = VAR_DIR / "media"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        if DEBUG
+        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    },
+}
+WHITENOISE_USE_FINDERS = DEBUG
+
+# E-mail: the console in development, SMTP once FICARCHIVE_EMAIL_HOST is set.
+EMAIL_HOST = env_str("FICARCHIVE_EMAIL_HOST")
+EMAIL_BACKEND = (
+    "django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST
+    else "django.core.mail.backends.console.EmailBackend"
+)
+EMAIL_PORT = env_int("FICARCHIVE_EMAIL_PORT", 587)
+EMAIL_HOST_USER = env_str("FICARCHIVE_EMAIL_USER")
+EMAIL_HOST_PASSWORD = env_str("FICARCHIVE_EMAIL_PASSWORD")
+EMAIL_USE_TLS = env_bool("FICARCHIVE_EMAIL_USE_TLS", True)
+DEFAULT_FROM_EMAIL = env_str("FICARCHIVE_EMAIL_FROM", "Ficarchive <noreply@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+# Security: strict by default; FICARCHIVE_HTTPS=0 only for plain-HTTP set-ups behind nothing.
+SECURE_SSL_REDIRECT = HTTPS
+SESSION_COOKIE_SECURE = HTTPS
+CSRF_COOKIE_SECURE = HTTPS
+SECURE_HSTS_SECONDS = 31536000 if HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
+SECURE_HSTS_PRELOAD = HTTPS
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool(
+    "FICARCHIVE_BEHIND_PROXY", False
+) else None
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+
+ARCHIVE_NAME = env_str("FICARCHIVE_NAME", "Ficarchive")
+WORKS_PER_PAGE = 20
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": env_str("FICARCHIVE_LOG_LEVEL", "INFO")},
+}

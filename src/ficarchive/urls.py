@@ -1,0 +1,95 @@
+"""Every URL of the archive, in one place, so a newcomer can see the whole site at once."""
+
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import path, register_converter
+
+from ficarchive import errors
+from ficarchive.accounts import views as accounts
+from ficarchive.tags import views as tags
+from ficarchive.tags.converters import TagNameConverter
+from ficarchive.works import views as works
+
+register_converter(TagNameConverter, "tag")
+
+urlpatterns = [
+    path("", works.home, name="home"),
+    # Works and chapters
+    path("works/", works.work_index, name="works"),
+    path("works/new/", works.work_new, name="work_new"),
+    path("works/<int:work_id>/", works.work_show, name="work"),
+    path("works/<int:work_id>/edit/", works.work_edit, name="work_edit"),
+    path("works/<int:work_id>/delete/", works.work_delete, name="work_delete"),
+    path("works/<int:work_id>/post/", works.work_post_draft, name="work_post_draft"),
+    path("works/<int:work_id>/complete/", works.work_mark_complete, name="work_complete"),
+    path("works/<int:work_id>/navigate/", works.chapter_index, name="chapter_index"),
+    path("works/<int:work_id>/chapters/new/", works.chapter_new, name="chapter_new"),
+    path("works/<int:work_id>/chapters/order/", works.chapter_order, name="chapter_order"),
+    path("works/<int:work_id>/chapters/<int:chapter_id>/", works.chapter_show, name="chapter"),
+    path(
+        "works/<int:work_id>/chapters/<int:chapter_id>/edit/",
+        works.chapter_edit,
+        name="chapter_edit",
+    ),
+    path(
+        "works/<int:work_id>/chapters/<int:chapter_id>/delete/",
+        works.chapter_delete,
+        name="chapter_delete",
+    ),
+    path("adult/back/", works.adult_gate_back, name="adult_gate_back"),
+    path("invitations/<int:creatorship_id>/", works.invitation_answer, name="invitation_answer"),
+    # Series
+    path("series/<int:series_id>/", works.series_show, name="series"),
+    path("series/<int:series_id>/edit/", works.series_edit, name="series_edit"),
+    # Tags
+    path("tags/<tag:name>/works/", tags.tag_works, name="tag_works"),
+    path("fandoms/", tags.fandom_index, name="fandoms"),
+    # People
+    path("users/<str:username>/", accounts.user_profile, name="user"),
+    path("users/<str:username>/works/", accounts.user_works, name="user_works"),
+    path("users/<str:username>/series/", accounts.user_series, name="user_series"),
+    path(
+        "users/<str:username>/pseuds/<str:pseud_name>/", accounts.pseud_works, name="pseud"
+    ),
+    # The signed-in user's own pages
+    path("account/", accounts.dashboard, name="dashboard"),
+    path("account/signup/", accounts.signup, name="signup"),
+    path("account/preferences/", accounts.preferences, name="preferences"),
+    path("account/pseuds/", accounts.pseud_list, name="pseuds"),
+    path("account/pseuds/new/", accounts.pseud_edit, name="pseud_new"),
+    path("account/pseuds/<int:pseud_id>/edit/", accounts.pseud_edit, name="pseud_edit"),
+    path("account/pseuds/<int:pseud_id>/delete/", accounts.pseud_delete, name="pseud_delete"),
+    path("account/login/", auth_views.LoginView.as_view(), name="login"),
+    path("account/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path(
+        "account/password/",
+        auth_views.PasswordChangeView.as_view(),
+        name="password_change",
+    ),
+    path(
+        "account/password/done/",
+        auth_views.PasswordChangeDoneView.as_view(),
+        name="password_change_done",
+    ),
+    path("account/reset/", auth_views.PasswordResetView.as_view(), name="password_reset"),
+    path(
+        "account/reset/sent/",
+        auth_views.PasswordResetDoneView.as_view(),
+        name="password_reset_done",
+    ),
+    path(
+        "account/reset/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "account/reset/done/",
+        auth_views.PasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
+    ),
+    path("admin/", admin.site.urls),
+]
+
+handler403 = errors.forbidden
+handler404 = errors.not_found
+handler500 = errors.server_error

@@ -1,0 +1,53 @@
+"""Staff tools: Django's admin, with one-click hiding of works."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+
+from ficarchive.works.models import Chapter, Creatorship, Series, SeriesWork, Work
+
+
+class ChapterInline(admin.StackedInline):
+    model = Chapter
+    extra = 0
+    fields = ["position", "title", "word_count", "published_on"]
+    readonly_fields = ["word_count"]
+
+
+class CreatorshipInline(admin.TabularInline):
+    model = Creatorship
+    extra = 0
+    raw_id_fields = ["pseud"]
+
+
+@admin.register(Work)
+class WorkAdmin(admin.ModelAdmin):
+    list_display = ["title", "posted", "restricted", "hidden_by_admin", "word_count", "revised_at"]
+    list_filter = ["posted", "restricted", "hidden_by_admin", "language"]
+    search_fields = ["title", "creatorships__pseud__name"]
+    raw_id_fields = ["tags"]
+    readonly_fields = ["word_count", "chapter_count", "created_at", "updated_at"]
+    inlines = [CreatorshipInline, ChapterInline]
+    actions = ["hide", "unhide"]
+
+    @admin.action(description="Hide selected works from everyone but their creators and staff")
+    def hide(self, request, queryset) -> None:
+        self.message_user(request, f"{queryset.update(hidden_by_admin=True)} works hidden.")
+
+    @admin.action(description="Make selected works visible again")
+    def unhide(self, request, queryset) -> None:
+        self.message_user(request, f"{queryset.update(hidden_by_admin=False)} works unhidden.")
+
+
+class SeriesWorkInline(admin.TabularInline):
+    model = SeriesWork
+    extra = 0
+    raw_id_fields = ["work"]
+
+
+@admin.register(Series)
+class SeriesAdmin(admin.ModelAdmin):
+    list_display = ["title", "complete", "created_at"]
+    search_fields = ["title"]
+    filter_horizontal = ["creators"]
+    inlines = [SeriesWorkInline]

@@ -1,0 +1,283 @@
+"""Works, their chapters, and series of works."""
+
+from __future__ import annotations
+
+from django.core.validators import MaxLengthValidator, MinLengthValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+from ficarchive.accounts.models import Pseud
+from ficarchive.tags.models import FIXED_TYPES, Tag, TagType
+from ficarchive.works.languages import LANGUAGE_NAMES, LANGUAGES
+
+TITLE_MAX = 255
+SUMMARY_MAX = 1250
+NOTES_MAX = 5000
+CHAPTER_TEXT_MIN = 10
+CHAPTER_TEXT_MAX = 510_000
+
+
+class CommentPermission(models.TextChoices):
+    EVERYONE = "everyone", "Everyone"
+    REGISTERED = "registered", "Registered users only"
+    NOBODY = "nobody", "Nobody"
+
+
+def _is_member(user) -> bool:
+    return user is not None and user.is_authenticated
+
+
+class WorkQuerySet(models.QuerySet):
+    """The visibility rule lives here, once; every page, listing and count goes through it."""
+
+    def visible_to(self, user) -> WorkQuerySet:
+        """Works `user` may see: drafts to their creators, hidden works to creators and staff,
+        restricted works to logged-in users, everything else to everyone."""
+        if not _is_member(user):
+            return self.filter(posted=True, hidden_by_admin=False, restricted=False)
+        shared = Q(posted=True) if user.is_staff else Q(posted=True, hidden_by_admin=False)
+        return self.filter(shared | Q(pk__in=self._created_by(user)))
+
+    def needs_login(self) -> WorkQuerySet:
+        """Works a guest cannot see only because they are restricted: guests are asked to log in."""
+        return self.filter(posted=True, hidden_by_admin=False, restricted=True)
+
+    def by_user(self, user) -> WorkQuerySet:
+        return self.filter(pk__in=self._created_by(user))
+
+    def by_pseud(self, pseud: Pseud) -> WorkQuerySet:
+        return self.filter(
+            pk__in=Creatorship.objects.filter(pseud=pseud, approved=True).values("work_id")
+        )
+
+    def drafts(self) -> WorkQuerySet:
+        return self.filter(posted=False)
+
+    def for_listing(self) -> WorkQuerySet:
+        """What a blurb needs, fetched in a fixed number of queries."""
+        return self.prefetch_related(
+            "tags",
+            models.Prefetch(
+                "creatorships",
+                queryset=Creatorship.objects.filter(approved=True).select_related("pseud__user"),
+                to_attr="approved_creatorships",
+            ),
+            models.Prefetch(
+                "series_memberships",
+                queryset=SeriesWork.objects.select_related("series"),
+            ),
+        )
+
+    @staticmethod
+    def _created_by(user):
+        return Creatorship.objects.filter(pseud__user=user, approved=True).values("work_id")
+
+
+class Work(models.Model):
+    title = models.CharField(max_length=TITLE_MAX)
+    summary = models.TextField(blank=True, validators=[MaxLengthValidator(SUMMARY_MAX)])
+    notes = models.TextField(blank=True, validators=[MaxLengthValidator(NOTES_MAX)])
+    end_notes = models.TextField(blank=True, validators=[MaxLengthValidator(NOTES_MAX)])
+    tags = models.ManyToManyField(Tag, related_name="works", blank=True)
+    language = models.CharField(max_length=10, choices=LANGUAGES, default="en")
+    expected_chapters = models.PositiveIntegerField(null=True, blank=True)
+    published_on = models.DateField(default=timezone.localdate)
+    revised_at = models.DateTimeField(default=timezone.now, db_index=True)
+    posted = models.BooleanField(default=False)
+    restricted = models.BooleanField(default=False)
+    hidden_by_admin = models.BooleanField(default=False)
+    comment_permission = models.CharField(
+        max_length=12, choices=CommentPermission.choices, default=CommentPermission.EVERYONE
+    )
+    word_count = models.PositiveIntegerField(default=0)
+    chapter_count = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = WorkQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-revised_at", "-id"]
+        indexes = [models.Index(fields=["posted", "hidden_by_admin", "restricted", "-revised_at"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("work", args=[self.pk])
+
+    # -- tags, read from the prefetched set so a listing costs no extra queries
+    def tags_of(self, tag_type: str) -> list[Tag]:
+        tags = [tag for tag in self.tags.all() if tag.type == tag_type]
+        if tag_type in FIXED_TYPES:
+            return sorted(tags, key=lambda tag: tag.sort_index)
+        return sorted(tags, key=lambda tag: tag.name.casefold())
+
+    @property
+    def rating(self) -> Tag | None:
+        ratings = self.tags_of(TagType.RATING)
+        return ratings[0] if ratings else None
+
+    @property
+    def warnings(self) -> list[Tag]:
+        return self.tags_of(TagType.WARNING)
+
+    @property
+    def categories(self) -> list[Tag]:
+        return self.tags_of(TagType.CATEGORY)
+
+    @property
+    def fandoms(self) -> list[Tag]:
+        return self.tags_of(TagType.FANDOM)
+
+    @property
+    def relationships(self) -> list[Tag]:
+        return self.tags_of(TagType.RELATIONSHIP)
+
+    @property
+    def characters(self) -> list[Tag]:
+        return self.tags_of(TagType.CHARACTER)
+
+    @property
+    def additional_tags(self) -> list[Tag]:
+        return self.tags_of(TagType.ADDITIONAL)
+
+    @property
+    def is_adult(self) -> bool:
+        """Adult-rated or unrated works are behind the adult-content gate."""
+        rating = self.rating
+        return rating is None or rating.is_adult_rating
+
+    # -- creators
+    @property
+    def creator_pseuds(self) -> list[Pseud]:
+        ships = getattr(self, "approved_creatorships", None)
+        if ships is None:
+            ships = self.creatorships.filter(approved=True).select_related("pseud__user")
+        return [ship.pseud for ship in ships]
+
+    def is_creator(self, user) -> bool:
+        if not _is_member(user):
+            return False
+        return any(pseud.user_id == user.pk for pseud in self.creator_pseuds)
+
+    # -- state shown to readers
+    @property
+    def complete(self) -> bool:
+        return self.expected_chapters is not None and self.chapter_count >= self.expected_chapters
+
+    @property
+    def expected_label(self) -> str:
+        return "?" if self.expected_chapters is None else str(self.expected_chapters)
+
+    @property
+    def language_name(self) -> str:
+        return LANGUAGE_NAMES.get(self.language, self.language)
+
+    @property
+    def revised_on(self):
+        return timezone.localdate(self.revised_at)
+
+
+class Creatorship(models.Model):
+    """A pseud credited on a work. Co-creators are invited and appear once they accept."""
+
+    work = models.ForeignKey(Work, on_delete=models.CASCADE, related_name="creatorships")
+    pseud = models.ForeignKey(Pseud, on_delete=models.CASCADE, related_name="creatorships")
+    approved = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [models.UniqueConstraint("work", "pseud", name="unique_creatorship")]
+
+
+class Chapter(models.Model):
+    work = models.ForeignKey(Work, on_delete=models.CASCADE, related_name="chapters")
+    position = models.PositiveIntegerField()
+    title = models.CharField(max_length=TITLE_MAX, blank=True)
+    summary = models.TextField(blank=True, validators=[MaxLengthValidator(SUMMARY_MAX)])
+    notes = models.TextField(blank=True, validators=[MaxLengthValidator(NOTES_MAX)])
+    end_notes = models.TextField(blank=True, validators=[MaxLengthValidator(NOTES_MAX)])
+    text = models.TextField(
+        validators=[MinLengthValidator(CHAPTER_TEXT_MIN), MaxLengthValidator(CHAPTER_TEXT_MAX)]
+    )
+    word_count = models.PositiveIntegerField(default=0)
+    published_on = models.DateField(default=timezone.localdate)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["position", "id"]
+        constraints = [
+            models.UniqueConstraint("work", "position", name="unique_chapter_position")
+        ]
+
+    def __str__(self) -> str:
+        return self.heading
+
+    @property
+    def heading(self) -> str:
+        return f"Chapter {self.position}" + (f": {self.title}" if self.title else "")
+
+    def get_absolute_url(self) -> str:
+        return reverse("chapter", args=[self.work_id, self.pk])
+
+
+class SeriesQuerySet(models.QuerySet):
+    def visible_to(self, user) -> SeriesQuerySet:
+        """A series is seen by whoever may see one of its works, and always by its creators."""
+        works = Work.objects.visible_to(user)
+        shown = Q(pk__in=SeriesWork.objects.filter(work__in=works).values("series_id"))
+        if _is_member(user):
+            shown |= Q(pk__in=Series.creators.through.objects.filter(
+                pseud__user=user).values("series_id"))
+        return self.filter(shown)
+
+
+class Series(models.Model):
+    title = models.CharField(max_length=TITLE_MAX)
+    summary = models.TextField(blank=True, validators=[MaxLengthValidator(SUMMARY_MAX)])
+    notes = models.TextField(blank=True, validators=[MaxLengthValidator(NOTES_MAX)])
+    complete = models.BooleanField(default=False)
+    creators = models.ManyToManyField(Pseud, related_name="series")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = SeriesQuerySet.as_manager()
+
+    class Meta:
+        verbose_name_plural = "series"
+        ordering = ["title", "id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("series", args=[self.pk])
+
+    def works_visible_to(self, user) -> WorkQuerySet:
+        return (
+            Work.objects.visible_to(user)
+            .filter(series_memberships__series=self)
+            .order_by("series_memberships__position", "id")
+        )
+
+    def is_creator(self, user) -> bool:
+        return _is_member(user) and self.creators.filter(user=user).exists()
+
+
+class SeriesWork(models.Model):
+    """A work's place in a series; readers see its position among the works they may see."""
+
+    series = models.ForeignKey(Series, on_delete=models.CASCADE, related_name="memberships")
+    work = models.ForeignKey(Work, on_delete=models.CASCADE, related_name="series_memberships")
+    position = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["position", "id"]
+        constraints = [models.UniqueConstraint("series", "work", name="unique_series_work")]
+
+
