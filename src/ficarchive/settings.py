@@ -28,7 +28,8 @@ def _secret_key() -> str:
     if key:
         if len(key) < 50 or len(set(key)) < 5:
             raise ImproperlyConfigured(
-                "FICARCHIVE_SECRET_KEY must be at least 50 characters with at least 5 different ones."
+                "FICARCHIVE_SECRET_KEY must be at least 50 characters long "
+                "with at least 5 different characters."
             )
         return key
     path = VAR_DIR / "secret_key"
@@ -44,7 +45,9 @@ def _database() -> dict:
     try:
         config = dj_database_url.parse(url, conn_max_age=env_int("FICARCHIVE_DB_CONN_MAX_AGE", 60))
     except Exception as error:  # dj-database-url raises several types for bad URLs
-        raise ImproperlyConfigured(f"FICARCHIVE_DATABASE_URL is not a database URL: {error}") from None
+        raise ImproperlyConfigured(
+            f"FICARCHIVE_DATABASE_URL is not a database URL: {error}"
+        ) from None
     engine = config.get("ENGINE", "")
     if engine == "django.db.backends.sqlite3":
         Path(config["NAME"]).parent.mkdir(parents=True, exist_ok=True)
@@ -56,12 +59,10 @@ def _database() -> dict:
             "transaction_mode": "IMMEDIATE",
             "timeout": 20,
         }
-        config["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")} if env_bool(
-            "FICARCHIVE_TEST_SQLITE_FILE", False
-        ) else {}
     elif engine != "django.db.backends.postgresql":
         raise ImproperlyConfigured(
-            f"FICARCHIVE_DATABASE_URL must be a sqlite:// or postgres:// URL; got {url.split(':')[0]}://."
+            "FICARCHIVE_DATABASE_URL must be a sqlite:// or postgres:// URL; "
+            f"got {url.split(':')[0]}://."
         )
     return config
 
@@ -127,8 +128,10 @@ PASSWORD_HASHERS = [
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
-     "OPTIONS": {"min_length": 8}},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 8},
+    },
     {"NAME": "ficarchive.accounts.validators.MaximumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
@@ -176,9 +179,9 @@ CSRF_COOKIE_SECURE = HTTPS
 SECURE_HSTS_SECONDS = 31536000 if HTTPS else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 SECURE_HSTS_PRELOAD = HTTPS
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool(
-    "FICARCHIVE_BEHIND_PROXY", False
-) else None
+SECURE_PROXY_SSL_HEADER = (
+    ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("FICARCHIVE_BEHIND_PROXY", False) else None
+)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SECURE_REFERRER_POLICY = "same-origin"

@@ -48,9 +48,7 @@ urlpatterns = [
     path("users/<str:username>/", accounts.user_profile, name="user"),
     path("users/<str:username>/works/", accounts.user_works, name="user_works"),
     path("users/<str:username>/series/", accounts.user_series, name="user_series"),
-    path(
-        "users/<str:username>/pseuds/<str:pseud_name>/", accounts.pseud_works, name="pseud"
-    ),
+    path("users/<str:username>/pseuds/<str:pseud_name>/", accounts.pseud_works, name="pseud"),
     # The signed-in user's own pages
     path("account/", accounts.dashboard, name="dashboard"),
     path("account/signup/", accounts.signup, name="signup"),

@@ -40,7 +40,9 @@ def test_class_names_are_checked_and_can_be_refused():
 
 
 def test_allowed_structure_survives():
-    html = "<table><tr><th scope=\"col\">h</th></tr></table><details open><summary>s</summary></details>"
+    html = (
+        '<table><tr><th scope="col">h</th></tr></table><details open><summary>s</summary></details>'
+    )
     clean = sanitize_html(html)
     assert '<th scope="col">h</th>' in clean
     assert "<details open" in clean

@@ -2,25 +2,13 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.models import AbstractUser, UserManager
+from django.contrib.auth.models import AbstractUser
 from django.core.validators import MinLengthValidator
 from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
 
 from ficarchive.accounts.validators import PSEUD_NAME_MAX, validate_login, validate_pseud_name
-
-
-class ArchiveUserManager(UserManager):
-    def create_user(self, username, email=None, password=None, **extra):
-        user = super().create_user(username, email, password, **extra)
-        user.pseuds.create(name=username, is_default=True)
-        return user
-
-    def create_superuser(self, username, email=None, password=None, **extra):
-        user = super().create_superuser(username, email, password, **extra)
-        user.pseuds.create(name=username, is_default=True)
-        return user
 
 
 class User(AbstractUser):
@@ -34,15 +22,20 @@ class User(AbstractUser):
         error_messages={"unique": "That user name is already taken."},
     )
     email = models.EmailField("e-mail address", unique=True)
-    skip_adult_gate = models.BooleanField(
-        "Show me adult content without checking.", default=False
-    )
+    skip_adult_gate = models.BooleanField("Show me adult content without checking.", default=False)
     view_full_works = models.BooleanField("Show the whole work by default.", default=False)
-
-    objects = ArchiveUserManager()
 
     class Meta:
         constraints = [models.UniqueConstraint(Lower("username"), name="unique_login_ci")]
+
+    def save(self, *args, **kwargs) -> None:
+        """Every account gets a default pseud named after its login, however it was created."""
+        creating = self._state.adding
+        super().save(*args, **kwargs)
+        if creating:
+            Pseud.objects.get_or_create(
+                user=self, is_default=True, defaults={"name": self.username}
+            )
 
     def get_absolute_url(self) -> str:
         return reverse("user", args=[self.username])

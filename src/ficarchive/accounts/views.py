@@ -20,9 +20,7 @@ def signup(request: HttpRequest) -> HttpResponse:
         return redirect("dashboard")
     form = SignupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            user = form.save()
-            Pseud.objects.create(user=user, name=user.username, is_default=True)
+        user = form.save()
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         messages.success(request, f"Welcome, {user.username}! Your account is ready.")
         return redirect("dashboard")
@@ -36,8 +34,13 @@ def user_profile(request: HttpRequest, username: str) -> HttpResponse:
     return render(
         request,
         "accounts/profile.html",
-        {"owner": owner, "pseuds": owner.pseuds.all(), "works": works[:5],
-         "work_count": works.count(), "series_list": series},
+        {
+            "owner": owner,
+            "pseuds": owner.pseuds.all(),
+            "works": works[:5],
+            "work_count": works.count(),
+            "series_list": series,
+        },
     )
 
 
@@ -47,8 +50,7 @@ def user_works(request: HttpRequest, username: str) -> HttpResponse:
     return render(
         request,
         "works/listing.html",
-        {"page": paginate(request, works), "heading": f"Works by {owner.username}",
-         "owner": owner},
+        {"page": paginate(request, works), "heading": f"Works by {owner.username}", "owner": owner},
     )
 
 
@@ -68,8 +70,12 @@ def pseud_works(request: HttpRequest, username: str, pseud_name: str) -> HttpRes
     return render(
         request,
         "works/listing.html",
-        {"page": paginate(request, works), "heading": f"Works by {pseud.byline}",
-         "pseud": pseud, "owner": pseud.user},
+        {
+            "page": paginate(request, works),
+            "heading": f"Works by {pseud.byline}",
+            "pseud": pseud,
+            "owner": pseud.user,
+        },
     )
 
 
@@ -93,8 +99,10 @@ def pseud_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def pseud_edit(request: HttpRequest, pseud_id: int | None = None) -> HttpResponse:
-    pseud = get_object_or_404(request.user.pseuds, pk=pseud_id) if pseud_id else Pseud(
-        user=request.user
+    pseud = (
+        get_object_or_404(request.user.pseuds, pk=pseud_id)
+        if pseud_id
+        else Pseud(user=request.user)
     )
     form = PseudForm(request.POST or None, instance=pseud, user=request.user)
     if request.method == "POST" and form.is_valid():
@@ -112,8 +120,9 @@ def pseud_delete(request: HttpRequest, pseud_id: int) -> HttpResponse:
         return redirect("pseuds")
     if request.method == "POST":
         move_works_to_default(pseud)
-        messages.success(request, f"Pseud {pseud.name} was deleted; its works now show your "
-                         "default pseud.")
+        messages.success(
+            request, f"Pseud {pseud.name} was deleted; its works now show your default pseud."
+        )
         return redirect("pseuds")
     return render(request, "accounts/pseud_delete.html", {"pseud": pseud})
 

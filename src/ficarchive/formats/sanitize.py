@@ -97,5 +97,7 @@ def strip_tags(text: str) -> str:
 
     Every tag becomes a space, so text in separate elements never runs together.
     """
-    without = nh3.clean(text.replace("<", " <"), tags=set(), clean_content_tags=REMOVED_WITH_CONTENT)
+    without = nh3.clean(
+        text.replace("<", " <"), tags=set(), clean_content_tags=REMOVED_WITH_CONTENT
+    )
     return html.unescape(without).strip()

@@ -117,14 +117,18 @@ class WorkForm(forms.ModelForm):
         error_messages=_limit_messages(TITLE_MAX, "A series title"),
     )
     series_position = forms.IntegerField(
-        required=False, min_value=1, label="Part number in the series",
+        required=False,
+        min_value=1,
+        label="Part number in the series",
         help_text="Leave empty to add it at the end.",
     )
     expected_chapters = ExpectedChaptersField(
         required=False, label="Expected number of chapters", initial="?", max_length=6
     )
     chapter_title = forms.CharField(
-        required=False, max_length=TITLE_MAX, label="Chapter title",
+        required=False,
+        max_length=TITLE_MAX,
+        label="Chapter title",
         error_messages=_limit_messages(TITLE_MAX, "A chapter title"),
     )
     text = forms.CharField(
@@ -332,7 +336,10 @@ class SeriesForm(forms.ModelForm):
             "notes": forms.Textarea(attrs={"rows": 4}),
         }
         error_messages = {
-            "title": {"required": "Please enter a title.", **_limit_messages(TITLE_MAX, "The title")},
+            "title": {
+                "required": "Please enter a title.",
+                **_limit_messages(TITLE_MAX, "The title"),
+            },
             "summary": _limit_messages(SUMMARY_MAX, "The summary"),
             "notes": _limit_messages(NOTES_MAX, "Notes"),
         }

@@ -193,6 +193,9 @@ class Creatorship(models.Model):
         ordering = ["created_at", "id"]
         constraints = [models.UniqueConstraint("work", "pseud", name="unique_creatorship")]
 
+    def __str__(self) -> str:
+        return f"{self.pseud} on {self.work}"
+
 
 class Chapter(models.Model):
     work = models.ForeignKey(Work, on_delete=models.CASCADE, related_name="chapters")
@@ -211,9 +214,7 @@ class Chapter(models.Model):
 
     class Meta:
         ordering = ["position", "id"]
-        constraints = [
-            models.UniqueConstraint("work", "position", name="unique_chapter_position")
-        ]
+        constraints = [models.UniqueConstraint("work", "position", name="unique_chapter_position")]
 
     def __str__(self) -> str:
         return self.heading
@@ -232,8 +233,9 @@ class SeriesQuerySet(models.QuerySet):
         works = Work.objects.visible_to(user)
         shown = Q(pk__in=SeriesWork.objects.filter(work__in=works).values("series_id"))
         if _is_member(user):
-            shown |= Q(pk__in=Series.creators.through.objects.filter(
-                pseud__user=user).values("series_id"))
+            shown |= Q(
+                pk__in=Series.creators.through.objects.filter(pseud__user=user).values("series_id")
+            )
         return self.filter(shown)
 
 
@@ -280,4 +282,5 @@ class SeriesWork(models.Model):
         ordering = ["position", "id"]
         constraints = [models.UniqueConstraint("series", "work", name="unique_series_work")]
 
-
+    def __str__(self) -> str:
+        return f"Part {self.position} of {self.series}"

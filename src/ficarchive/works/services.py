@@ -51,8 +51,9 @@ def prepare_chapter(chapter: Chapter) -> Chapter:
 
 
 @transaction.atomic
-def save_work(work: Work, data: WorkInput, first_chapter: Chapter | None = None, *,
-              post: bool = False) -> Work:
+def save_work(
+    work: Work, data: WorkInput, first_chapter: Chapter | None = None, *, post: bool = False
+) -> Work:
     """Create or update a work with its creators, tags, series and (when new) first chapter."""
     is_new = work.pk is None
     for name, value in data.fields.items():
@@ -202,3 +203,14 @@ def answer_invitation(creatorship: Creatorship, accept: bool) -> None:
         creatorship.save(update_fields=["approved"])
     else:
         creatorship.delete()
+
+
+def delete_old_drafts(days: int = 30) -> int:
+    """Delete drafts created more than `days` ago, one work at a time; returns how many."""
+    cutoff = timezone.now() - timezone.timedelta(days=days)
+    old = Work.objects.drafts().filter(created_at__lt=cutoff)
+    count = 0
+    for work in old.iterator():
+        delete_work(work)
+        count += 1
+    return count

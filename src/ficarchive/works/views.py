@@ -109,13 +109,15 @@ def _series_links(request: HttpRequest, work: Work) -> list[dict]:
         if work.pk not in ids:
             continue
         index = ids.index(work.pk)
-        links.append({
-            "series": series,
-            "part": index + 1,
-            "total": len(ids),
-            "previous": ids[index - 1] if index > 0 else None,
-            "next": ids[index + 1] if index + 1 < len(ids) else None,
-        })
+        links.append(
+            {
+                "series": series,
+                "part": index + 1,
+                "total": len(ids),
+                "previous": ids[index - 1] if index > 0 else None,
+                "next": ids[index + 1] if index + 1 < len(ids) else None,
+            }
+        )
     return links
 
 
@@ -129,8 +131,9 @@ def _render_work(request: HttpRequest, work: Work, chapters, chapter: Chapter | 
         "chapters": chapters,
         "chapter": chapter,
         "chapter_list": all_chapters,
-        "previous_chapter": next((c for c in all_chapters if c.position == (position or 0) - 1),
-                                 None),
+        "previous_chapter": next(
+            (c for c in all_chapters if c.position == (position or 0) - 1), None
+        ),
         "next_chapter": next((c for c in all_chapters if c.position == (position or 0) + 1), None),
         "series_links": _series_links(request, work),
         "is_creator": work.is_creator(request.user),
@@ -142,9 +145,14 @@ def _render_work(request: HttpRequest, work: Work, chapters, chapter: Chapter | 
 def work_show(request: HttpRequest, work_id: int) -> HttpResponse:
     """The first chapter, or the entire work when asked, preferred, or only one chapter long."""
     work = work_for_reader(request, work_id)
-    full = request.GET.get("view_full_work") == "true" or work.chapter_count <= 1 or (
-        request.user.is_authenticated and request.user.view_full_works
-        and request.GET.get("view_full_work") != "false"
+    full = (
+        request.GET.get("view_full_work") == "true"
+        or work.chapter_count <= 1
+        or (
+            request.user.is_authenticated
+            and request.user.view_full_works
+            and request.GET.get("view_full_work") != "false"
+        )
     )
     if full:
         return _render_work(request, work, list(work.chapters.all()), None)
@@ -199,7 +207,9 @@ def work_new(request: HttpRequest) -> HttpResponse:
             if work is not None:
                 messages.success(
                     request,
-                    "Work was successfully posted." if post else "Draft was saved. It will be "
+                    "Work was successfully posted."
+                    if post
+                    else "Draft was saved. It will be "
                     "deleted 30 days after it was created unless you post it.",
                 )
                 return redirect(work)
@@ -337,8 +347,11 @@ def series_show(request: HttpRequest, series_id: int) -> HttpResponse:
     return render(
         request,
         "works/series.html",
-        {"series": series, "page": paginate(request, works), "is_creator": series.is_creator(
-            request.user)},
+        {
+            "series": series,
+            "page": paginate(request, works),
+            "is_creator": series.is_creator(request.user),
+        },
     )
 
 
@@ -354,8 +367,9 @@ def series_edit(request: HttpRequest, series_id: int) -> HttpResponse:
         with transaction.atomic():
             services.clean_html_fields(form.instance, ("summary", "notes"))
             form.save()
-            hidden = list(series.memberships.exclude(work__in=works).values_list("work_id",
-                                                                                 flat=True))
+            hidden = list(
+                series.memberships.exclude(work__in=works).values_list("work_id", flat=True)
+            )
             services.reorder_series(series, order.ordered_ids() + hidden)
         messages.success(request, "Series was successfully updated.")
         return redirect(series)
