@@ -357,7 +357,10 @@ class ProseGenerator:
 
     def summary(self) -> str:
         """Two or three sentences, the way authors pitch a story."""
-        parts = [self._fill(self._choice(SUMMARY_OPENERS)), self._fill(self._choice(SUMMARY_MIDDLES))]
+        parts = [
+            self._fill(self._choice(SUMMARY_OPENERS)),
+            self._fill(self._choice(SUMMARY_MIDDLES)),
+        ]
         coda = self._choice(SUMMARY_CODAS)
         if coda:
             parts.append(self._fill(coda))
