@@ -42,6 +42,7 @@ urlpatterns = [
     path("series/<int:series_id>/", works.series_show, name="series"),
     path("series/<int:series_id>/edit/", works.series_edit, name="series_edit"),
     # Tags
+    path("tags/<tag:name>/", tags.tag_show, name="tag"),
     path("tags/<tag:name>/works/", tags.tag_works, name="tag_works"),
     path("fandoms/", tags.fandom_index, name="fandoms"),
     # People

@@ -72,12 +72,30 @@ class TagQuerySet(models.QuerySet):
 
 
 class Tag(models.Model):
-    """One name, unique across all types ignoring case. Wrangling fields come with issue 3."""
+    """One name, unique across all types ignoring case, and how wranglers have filed it.
+
+    Only canonical tags appear in filter sets. A synonym (`merger` set) stands for its
+    canonical; a metatag gathers its subtags' works; parents say which fandom a character,
+    relationship or additional tag belongs to. docs/wrangling.md explains all of it.
+    """
 
     name = models.CharField(max_length=TAG_NAME_MAX, validators=[validate_tag_name])
     key = models.CharField(max_length=TAG_NAME_MAX, unique=True, editable=False)
     type = models.CharField(max_length=20, choices=TagType.choices, db_index=True)
     canonical = models.BooleanField(default=False)
+    unwrangleable = models.BooleanField(default=False)
+    merger = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="synonyms",
+        verbose_name="synonym of",
+    )
+    parents = models.ManyToManyField("self", symmetrical=False, related_name="children", blank=True)
+    metatags = models.ManyToManyField("self", symmetrical=False, related_name="subtags", blank=True)
+    public_works_count = models.PositiveIntegerField(default=0)
+    works_count = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = TagQuerySet.as_manager()
@@ -106,7 +124,46 @@ class Tag(models.Model):
         return reverse("tag_works", args=[self.name])
 
     @property
+    def wrangled(self) -> bool:
+        return self.canonical or self.merger_id is not None or self.unwrangleable
+
+    @property
     def sort_index(self) -> int:
         """Position of a fixed tag in its official order (free tags sort by name)."""
         fixed = FIXED_TAGS.get(self.type)
         return fixed.index(self.name) if fixed and self.name in fixed else 999
+
+
+class TagFilter(models.Model):
+    """Which canonical tags a tag puts into a work's filter set (its closure).
+
+    A canonical tag gives itself and every metatag above it; a synonym gives the same as its
+    canonical; an unwrangled tag gives nothing. Kept current by tags/wrangling.py.
+    """
+
+    tag = models.ForeignKey(Tag, on_delete=models.CASCADE, related_name="+")
+    filter = models.ForeignKey(Tag, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        constraints = [models.UniqueConstraint("tag", "filter", name="unique_tag_filter")]
+        indexes = [models.Index(fields=["filter", "tag"])]
+
+    def __str__(self) -> str:
+        return f"{self.tag_id} -> {self.filter_id}"
+
+
+class WranglingLog(models.Model):
+    """Who changed which tag, how, and when: wranglers can read back every change."""
+
+    user = models.ForeignKey("accounts.User", null=True, on_delete=models.SET_NULL)
+    tag = models.ForeignKey(Tag, null=True, on_delete=models.SET_NULL, related_name="log")
+    tag_name = models.CharField(max_length=TAG_NAME_MAX)
+    action = models.CharField(max_length=40)
+    detail = models.CharField(max_length=400, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.action} {self.tag_name}: {self.detail}"

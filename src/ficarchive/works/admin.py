@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 
+from ficarchive.works import services
 from ficarchive.works.models import Chapter, Creatorship, Series, SeriesWork, Work
 
 
@@ -32,11 +33,11 @@ class WorkAdmin(admin.ModelAdmin):
 
     @admin.action(description="Hide selected works from everyone but their creators and staff")
     def hide(self, request, queryset) -> None:
-        self.message_user(request, f"{queryset.update(hidden_by_admin=True)} works hidden.")
+        self.message_user(request, f"{services.set_hidden(queryset, True)} works hidden.")
 
     @admin.action(description="Make selected works visible again")
     def unhide(self, request, queryset) -> None:
-        self.message_user(request, f"{queryset.update(hidden_by_admin=False)} works unhidden.")
+        self.message_user(request, f"{services.set_hidden(queryset, False)} works unhidden.")
 
 
 class SeriesWorkInline(admin.TabularInline):

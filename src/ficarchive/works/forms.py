@@ -6,6 +6,8 @@ services in works/services.py do the writing, inside one transaction.
 
 from __future__ import annotations
 
+import re
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -62,7 +64,7 @@ class ExpectedChaptersField(forms.CharField):
         value = (super().clean(value) or "?").strip()
         if value == "?":
             return None
-        if not value.isdigit() or int(value) < 1:
+        if not re.fullmatch(r"[0-9]{1,5}", value) or int(value) < 1:
             raise ValidationError("Enter the number of chapters you plan, or ? if you don't know.")
         return int(value)
 
@@ -323,7 +325,10 @@ class ChapterForm(forms.ModelForm):
         self.fields["published_on"].required = False
 
     def clean_published_on(self):
-        return self.cleaned_data.get("published_on") or timezone.localdate()
+        published = self.cleaned_data.get("published_on") or timezone.localdate()
+        if published > timezone.localdate():
+            raise ValidationError("The published date can't be in the future.")
+        return published
 
 
 class SeriesForm(forms.ModelForm):

@@ -36,9 +36,17 @@ class WorkQuerySet(models.QuerySet):
         """Works `user` may see: drafts to their creators, hidden works to creators and staff,
         restricted works to logged-in users, everything else to everyone."""
         if not _is_member(user):
-            return self.filter(posted=True, hidden_by_admin=False, restricted=False)
+            return self.public()
         shared = Q(posted=True) if user.is_staff else Q(posted=True, hidden_by_admin=False)
         return self.filter(shared | Q(pk__in=self._created_by(user)))
+
+    def public(self) -> WorkQuerySet:
+        """What guests see (and what public counts count)."""
+        return self.filter(posted=True, hidden_by_admin=False, restricted=False)
+
+    def for_members(self) -> WorkQuerySet:
+        """What any logged-in reader sees of other people's works."""
+        return self.filter(posted=True, hidden_by_admin=False)
 
     def needs_login(self) -> WorkQuerySet:
         """Works a guest cannot see only because they are restricted: guests are asked to log in."""
@@ -81,6 +89,11 @@ class Work(models.Model):
     notes = models.TextField(blank=True, validators=[MaxLengthValidator(NOTES_MAX)])
     end_notes = models.TextField(blank=True, validators=[MaxLengthValidator(NOTES_MAX)])
     tags = models.ManyToManyField(Tag, related_name="works", blank=True)
+    # The work's filter set: canonical tags it carries directly, through synonyms or as
+    # metatags. Listings filter on this, never on `tags`. Maintained by tags/wrangling.py.
+    filters = models.ManyToManyField(
+        Tag, related_name="filtered_works", through="FilterTagging", editable=False
+    )
     language = models.CharField(max_length=10, choices=LANGUAGES, default="en")
     expected_chapters = models.PositiveIntegerField(null=True, blank=True)
     published_on = models.DateField(default=timezone.localdate)
@@ -181,6 +194,18 @@ class Work(models.Model):
         return timezone.localdate(self.revised_at)
 
 
+class FilterTagging(models.Model):
+    work = models.ForeignKey(Work, on_delete=models.CASCADE, related_name="+")
+    tag = models.ForeignKey(Tag, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        constraints = [models.UniqueConstraint("work", "tag", name="unique_filter_tagging")]
+        indexes = [models.Index(fields=["tag", "work"])]
+
+    def __str__(self) -> str:
+        return f"{self.tag} on {self.work}"
+
+
 class Creatorship(models.Model):
     """A pseud credited on a work. Co-creators are invited and appear once they accept."""
 
@@ -266,6 +291,10 @@ class Series(models.Model):
             .filter(series_memberships__series=self)
             .order_by("series_memberships__position", "id")
         )
+
+    def visible_work_ids(self, user) -> list[int]:
+        """Ids of the works `user` may see, in series order: part N is index N-1."""
+        return list(self.works_visible_to(user).values_list("pk", flat=True))
 
     def is_creator(self, user) -> bool:
         return _is_member(user) and self.creators.filter(user=user).exists()

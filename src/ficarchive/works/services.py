@@ -11,8 +11,9 @@ from django.utils import timezone
 from ficarchive.accounts.models import Pseud
 from ficarchive.formats.sanitize import sanitize_html
 from ficarchive.formats.wordcount import count_words
+from ficarchive.tags import wrangling
 from ficarchive.tags.models import Tag
-from ficarchive.works.models import Chapter, Creatorship, Series, SeriesWork, Work
+from ficarchive.works.models import Chapter, Creatorship, Series, SeriesWork, Work, WorkQuerySet
 
 HTML_FIELDS = ("summary", "notes", "end_notes")
 
@@ -64,6 +65,7 @@ def save_work(
         work.revised_at = _revision_time(work.published_on)
     work.save()
     work.tags.set(data.tags)
+    wrangling.refresh_work(work)
     _set_creators(work, data.creators, data.invited)
     if first_chapter is not None and is_new:
         first_chapter.work = work
@@ -186,13 +188,18 @@ def post_draft(work: Work) -> None:
         work.posted = True
         work.revised_at = _revision_time(work.published_on)
         work.save(update_fields=["posted", "revised_at", "updated_at"])
+        wrangling.refresh_counts(work.tags.values_list("pk", flat=True))
 
 
 @transaction.atomic
 def delete_work(work: Work) -> None:
     """Delete a work with its chapters; series left empty by it are deleted too."""
     series_ids = list(work.series_memberships.values_list("series_id", flat=True))
+    tag_ids = list(work.tags.values_list("pk", flat=True)) + list(
+        work.filters.values_list("pk", flat=True)
+    )
     work.delete()
+    wrangling.refresh_counts(tag_ids)
     Series.objects.filter(pk__in=series_ids, memberships__isnull=True).delete()
 
 
@@ -213,4 +220,16 @@ def delete_old_drafts(days: int = 30) -> int:
     for work in old.iterator():
         delete_work(work)
         count += 1
+    return count
+
+
+@transaction.atomic
+def set_hidden(works: WorkQuerySet, hidden: bool) -> int:
+    """Staff hide or unhide works; tag counts follow."""
+    count = works.update(hidden_by_admin=hidden)
+    tags = Tag.objects.filter(works__in=works).values_list("pk", flat=True).distinct()
+    wrangling.refresh_counts(
+        list(tags)
+        + list(Tag.objects.filter(filtered_works__in=works).values_list("pk", flat=True).distinct())
+    )
     return count

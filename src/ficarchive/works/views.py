@@ -105,7 +105,7 @@ def _series_links(request: HttpRequest, work: Work) -> list[dict]:
     links = []
     for membership in work.series_memberships.all():
         series = membership.series
-        ids = list(series.works_visible_to(request.user).values_list("pk", flat=True))
+        ids = series.visible_work_ids(request.user)
         if work.pk not in ids:
             continue
         index = ids.index(work.pk)

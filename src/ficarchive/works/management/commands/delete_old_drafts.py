@@ -18,4 +18,5 @@ class Command(BaseCommand):
 
     def handle(self, *args, days: int, **options) -> None:
         count = delete_old_drafts(days)
-        self.stdout.write(f"Deleted {count} draft{'s' if count != 1 else ''} older than {days} days.")
+        plural = "s" if count != 1 else ""
+        self.stdout.write(f"Deleted {count} draft{plural} older than {days} days.")
