@@ -47,3 +47,13 @@ def env_list(name: str, default: list[str]) -> list[str]:
     if raw is None:
         return default
     return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def env_choice(name: str, default: str, choices: set[str], *, upper: bool = False) -> str:
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    value = raw.strip().upper() if upper else raw.strip()
+    if value not in choices:
+        raise ImproperlyConfigured(f"{name} has an unknown value {raw!r}.")
+    return value

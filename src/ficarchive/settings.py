@@ -2,18 +2,19 @@
 
 docs/hosting.md lists every variable. With nothing set, the archive runs on a SQLite file
 under ./var/ and is safe by default: debug off, HTTPS-only cookies and redirects.
-Development (`make run`) sets FICARCHIVE_DEBUG=1.
+Development (`scripts/run`) sets FICARCHIVE_DEBUG=1.
 """
 
 from __future__ import annotations
 
 import secrets
+import zoneinfo
 from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-from ficarchive.env import env_bool, env_int, env_list, env_str
+from ficarchive.env import env_bool, env_choice, env_int, env_list, env_str
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 VAR_DIR = Path(env_str("FICARCHIVE_VAR_DIR", "var")).resolve()
@@ -43,11 +44,12 @@ def _secret_key() -> str:
 def _database() -> dict:
     url = env_str("FICARCHIVE_DATABASE_URL") or f"sqlite:///{VAR_DIR / 'ficarchive.sqlite3'}"
     try:
-        config = dj_database_url.parse(url, conn_max_age=env_int("FICARCHIVE_DB_CONN_MAX_AGE", 60))
+        config = dj_database_url.parse(url)
     except Exception as error:  # dj-database-url raises several types for bad URLs
         raise ImproperlyConfigured(
             f"FICARCHIVE_DATABASE_URL is not a database URL: {error}"
         ) from None
+    config["CONN_MAX_AGE"] = env_int("FICARCHIVE_DB_CONN_MAX_AGE", 60)
     engine = config.get("ENGINE", "")
     if engine == "django.db.backends.sqlite3":
         Path(config["NAME"]).parent.mkdir(parents=True, exist_ok=True)
@@ -119,6 +121,7 @@ TEMPLATES = [
 ]
 
 AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = ["ficarchive.accounts.backends.CaseInsensitiveModelBackend"]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
@@ -138,7 +141,7 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = "en-us"
-TIME_ZONE = env_str("FICARCHIVE_TIME_ZONE", "UTC")
+TIME_ZONE = env_choice("FICARCHIVE_TIME_ZONE", "UTC", zoneinfo.available_timezones() | {"UTC"})
 USE_I18N = True
 USE_TZ = True
 
@@ -194,5 +197,13 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env_str("FICARCHIVE_LOG_LEVEL", "INFO")},
+    "root": {
+        "handlers": ["console"],
+        "level": env_choice(
+            "FICARCHIVE_LOG_LEVEL",
+            "INFO",
+            {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"},
+            upper=True,
+        ),
+    },
 }

@@ -31,6 +31,10 @@ class WorkAdmin(admin.ModelAdmin):
     inlines = [CreatorshipInline, ChapterInline]
     actions = ["hide", "unhide"]
 
+    def save_model(self, request, obj, form, change) -> None:
+        services.clean_html_fields(obj)  # staff text is sanitised like anyone's
+        super().save_model(request, obj, form, change)
+
     @admin.action(description="Hide selected works from everyone but their creators and staff")
     def hide(self, request, queryset) -> None:
         self.message_user(request, f"{services.set_hidden(queryset, True)} works hidden.")
@@ -52,3 +56,7 @@ class SeriesAdmin(admin.ModelAdmin):
     search_fields = ["title"]
     filter_horizontal = ["creators"]
     inlines = [SeriesWorkInline]
+
+    def save_model(self, request, obj, form, change) -> None:
+        services.clean_html_fields(obj, ("summary", "notes"))
+        super().save_model(request, obj, form, change)

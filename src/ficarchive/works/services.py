@@ -61,8 +61,7 @@ def save_work(
         setattr(work, name, value)
     clean_html_fields(work)
     if post and not work.posted:
-        work.posted = True
-        work.revised_at = _revision_time(work.published_on)
+        _publish(work)
     work.save()
     work.tags.set(data.tags)
     wrangling.refresh_work(work)
@@ -76,6 +75,17 @@ def save_work(
         _place_in_series(work, data.series, data.creators)
     refresh_counts(work)
     return work
+
+
+def _publish(work: Work) -> None:
+    """Mark a work posted. A draft posted later is dated the day it posts, unless its author
+    chose an earlier date (backdating) before posting."""
+    today = timezone.localdate()
+    created = timezone.localdate(work.created_at) if work.created_at else today
+    if work.published_on >= created:
+        work.published_on = today
+    work.posted = True
+    work.revised_at = _revision_time(work.published_on)
 
 
 def _revision_time(published_on):
@@ -185,9 +195,9 @@ def mark_complete(work: Work) -> None:
 @transaction.atomic
 def post_draft(work: Work) -> None:
     if not work.posted:
-        work.posted = True
-        work.revised_at = _revision_time(work.published_on)
-        work.save(update_fields=["posted", "revised_at", "updated_at"])
+        _publish(work)
+        work.save(update_fields=["posted", "published_on", "revised_at", "updated_at"])
+        work.chapters.filter(position=1).update(published_on=work.published_on)
         wrangling.refresh_counts(work.tags.values_list("pk", flat=True))
 
 
