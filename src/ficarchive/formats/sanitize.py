@@ -59,6 +59,10 @@ def _filter_attribute(element: str, attribute: str, value: str) -> str | None:
         return " ".join(kept) or None
     if element == "img" and attribute == "src":
         return value if re.match(r"^\s*https?://", value, re.I) else None
+    if attribute == "cite":
+        # An address like href, but nh3 only checks the schemes of href and src.
+        scheme = re.match(r"^\s*([a-zA-Z][a-zA-Z0-9+.\-]*):", value)
+        return None if scheme and scheme.group(1).lower() not in URL_SCHEMES else value
     return value
 
 

@@ -180,9 +180,11 @@ class WorkForm(forms.ModelForm):
         self.user = user
         self.fields["summary"].max_length = SUMMARY_MAX
         self.fields["creators"].queryset = user.pseuds.all()
-        self.fields["rating"].queryset = Tag.objects.of_type(TagType.RATING)
-        self.fields["warnings"].queryset = Tag.objects.of_type(TagType.WARNING)
-        self.fields["categories"].queryset = Tag.objects.of_type(TagType.CATEGORY)
+        # Fixed tags were created in their official order, so id order is that order.
+        fixed = Tag.objects.order_by("pk")
+        self.fields["rating"].queryset = fixed.of_type(TagType.RATING)
+        self.fields["warnings"].queryset = fixed.of_type(TagType.WARNING)
+        self.fields["categories"].queryset = fixed.of_type(TagType.CATEGORY)
         self.fields["series"].queryset = Series.objects.filter(creators__user=user).distinct()
         self.fields["rating"].label_from_instance = lambda tag: tag.label
         self.fields["warnings"].label_from_instance = lambda tag: tag.label
