@@ -14,6 +14,10 @@ class SignupForm(UserCreationForm):
         fields = ["username", "email"]
         labels = {"username": "User name"}
         help_texts = {"username": "3 to 40 letters, numbers or underscores."}
+        widgets = {
+            "username": forms.TextInput(attrs={"autocomplete": "username"}),
+            "email": forms.EmailInput(attrs={"autocomplete": "email"}),
+        }
         error_messages = {
             "email": {"unique": "An account with that e-mail address already exists."},
         }
