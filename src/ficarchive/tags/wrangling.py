@@ -96,7 +96,7 @@ def refresh_works_for(tag_ids: Iterable[int], filter_ids: Iterable[int]) -> int:
     tags_sql, tags_args = _placeholders(tag_ids)
     works = f"SELECT work_id FROM {tagging} WHERE tag_id IN ({tags_sql})"
     with transaction.atomic(), connection.cursor() as cursor:
-        count = cursor.execute(f"SELECT COUNT(DISTINCT work_id) FROM ({works}) w", tags_args)
+        cursor.execute(f"SELECT COUNT(DISTINCT work_id) FROM ({works}) w", tags_args)
         count = cursor.fetchone()[0]
         if filter_ids:
             filters_sql, filters_args = _placeholders(filter_ids)

@@ -73,7 +73,7 @@ def save_work(
         prepare_chapter(first_chapter).save()
     if data.series is not None:
         _place_in_series(work, data.series, data.creators)
-    refresh_counts(work)
+    refresh_word_counts(work)
     return work
 
 
@@ -129,7 +129,7 @@ def _place_in_series(work: Work, choice: SeriesChoice, creators: list[Pseud]) ->
         reorder_series(series, ordered)
 
 
-def refresh_counts(work: Work) -> None:
+def refresh_word_counts(work: Work) -> None:
     """Recompute the stored word and chapter counts from the chapters."""
     totals = work.chapters.aggregate(words=Sum("word_count"), count=Count("pk"))
     Work.objects.filter(pk=work.pk).update(
@@ -149,7 +149,7 @@ def save_chapter(chapter: Chapter) -> Chapter:
             work.revised_at = timezone.now()
             work.save(update_fields=["revised_at", "updated_at"])
     prepare_chapter(chapter).save()
-    refresh_counts(work)
+    refresh_word_counts(work)
     return chapter
 
 
@@ -173,7 +173,7 @@ def reorder_chapters(work: Work, chapter_ids: list[int]) -> None:
     work.chapters.update(position=F("position") + 1_000_000)
     for position, pk in enumerate(chapter_ids, start=1):
         Chapter.objects.filter(pk=pk).update(position=position)
-    refresh_counts(work)
+    refresh_word_counts(work)
 
 
 @transaction.atomic
