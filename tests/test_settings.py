@@ -32,6 +32,9 @@ def run_ficarchive(tmp_path, *args: str, **env: str) -> subprocess.CompletedProc
         ("FICARCHIVE_DATABASE_URL", "not a url"),
         ("FICARCHIVE_SECRET_KEY", "too-short"),
         ("FICARCHIVE_EMAIL_PORT", "twenty-five"),
+        ("FICARCHIVE_TASKS", "celery"),
+        ("FICARCHIVE_TIME_ZONE", "Mars/Olympus"),
+        ("FICARCHIVE_LOG_LEVEL", "chatty"),
     ],
 )
 def test_a_bad_value_stops_start_up_with_a_message_naming_the_variable(tmp_path, variable, value):

@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django_tasks",
+    "django_tasks_db",
     "ficarchive",
     "ficarchive.accounts",
     "ficarchive.tags",
@@ -173,7 +174,17 @@ EMAIL_USE_TLS = env_bool("FICARCHIVE_EMAIL_USE_TLS", True)
 DEFAULT_FROM_EMAIL = env_str("FICARCHIVE_EMAIL_FROM", "Ficarchive <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
-TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+# Background work: "immediate" runs tasks in the process that asks for them (the embedded
+# default); "database" queues them in the database for `ficarchive worker` to run.
+TASK_BACKENDS = {
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+    "database": "django_tasks_db.DatabaseBackend",
+}
+TASKS = {
+    "default": {
+        "BACKEND": TASK_BACKENDS[env_choice("FICARCHIVE_TASKS", "immediate", set(TASK_BACKENDS))]
+    }
+}
 
 # Security: strict by default; FICARCHIVE_HTTPS=0 only for plain-HTTP set-ups behind nothing.
 SECURE_SSL_REDIRECT = HTTPS

@@ -7,6 +7,7 @@ from django.urls import path, register_converter
 from ficarchive import errors
 from ficarchive.accounts import views as accounts
 from ficarchive.tags import views as tags
+from ficarchive.tags import wrangler_views as wrangler
 from ficarchive.tags.converters import TagNameConverter
 from ficarchive.works import views as works
 
@@ -42,9 +43,15 @@ urlpatterns = [
     path("series/<int:series_id>/", works.series_show, name="series"),
     path("series/<int:series_id>/edit/", works.series_edit, name="series_edit"),
     # Tags
+    path("autocomplete/tags/", tags.autocomplete, name="tag_autocomplete"),
     path("tags/<tag:name>/", tags.tag_show, name="tag"),
+    path("tags/<tag:name>/wrangle/", wrangler.tag_edit, name="tag_wrangle"),
     path("tags/<tag:name>/works/", tags.tag_works, name="tag_works"),
     path("fandoms/", tags.fandom_index, name="fandoms"),
+    # Wrangling
+    path("wrangling/", wrangler.home, name="wrangling"),
+    path("wrangling/unwrangled/", wrangler.unwrangled, name="unwrangled"),
+    path("wrangling/log/", wrangler.log, name="wrangling_log"),
     # People
     path("users/<str:username>/", accounts.user_profile, name="user"),
     path("users/<str:username>/works/", accounts.user_works, name="user_works"),

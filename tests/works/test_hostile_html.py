@@ -2,8 +2,9 @@
 
 Every payload goes through the real forms into every field a user can type in; then every
 page that shows those texts is parsed with Python's html.parser and checked by
-`dangers_in`: the site has no scripts at all, so any script, event handler, script-like
-URL, style, frame, plug-in, SVG or MathML element on a page came from a user.
+`dangers_in`: the site's only scripts and icons are its own files under /static/, so any
+other script, event handler, script-like URL, style, frame, plug-in, SVG or MathML element
+on a page came from a user.
 """
 
 from __future__ import annotations
@@ -35,6 +36,10 @@ SCRIPT_SCHEMES = ("javascript:", "vbscript:", "livescript:", "data:")
 _IGNORED_IN_URLS = re.compile(r"[\x00-\x20\x7f]")  # browsers drop these around and in schemes
 
 
+def _own_static_file(url: str | None) -> bool:
+    return bool(url) and url.startswith("/static/ficarchive/") and ".." not in url
+
+
 class _DangerFinder(HTMLParser):
     def __init__(self):
         super().__init__(convert_charrefs=True)
@@ -42,11 +47,16 @@ class _DangerFinder(HTMLParser):
         self.text: list[str] = []
 
     def handle_starttag(self, tag, attrs):
+        if tag == "script" and _own_static_file(dict(attrs).get("src")):
+            return  # the archive's own script file; inline scripts have no src
         if tag in FORBIDDEN_ELEMENTS:
             self.dangers.append(f"<{tag}> element")
         if tag == "meta" and any(name == "http-equiv" for name, _ in attrs):
             self.dangers.append("<meta http-equiv>")
-        if tag == "link" and dict(attrs).get("rel") != "stylesheet":
+        if tag == "link" and not (
+            dict(attrs).get("rel") in ("stylesheet", "icon")
+            and _own_static_file(dict(attrs).get("href"))
+        ):
             self.dangers.append(f"<link {attrs}>")
         for name, value in attrs:
             if name.startswith("on"):

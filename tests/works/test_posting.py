@@ -203,7 +203,8 @@ def test_preview_shows_the_text_sanitised(alice):
     assert "<b>bold</b>" in pane
     assert "<i>there</i>" in pane
     assert '<blockquote class="userstuff"><p><em>Sum</em></p></blockquote>' in pane
-    assert "<script" not in page
+    assert "<script" not in pane
+    assert "<script>alert" not in page  # the only script on the page is the archive's own file
     assert "onclick" not in page.replace("onclick=&quot;", "")
 
 

@@ -10,6 +10,8 @@ from django.urls import reverse
 
 from ficarchive.accounts.validators import PSEUD_NAME_MAX, validate_login, validate_pseud_name
 
+WRANGLERS_GROUP = "Wranglers"
+
 
 class User(AbstractUser):
     """An account. Its login is shown in bylines as "pseud (login)" when the two differ."""
@@ -39,6 +41,11 @@ class User(AbstractUser):
 
     def get_absolute_url(self) -> str:
         return reverse("user", args=[self.username])
+
+    @property
+    def is_wrangler(self) -> bool:
+        """Wranglers file tags: members of the "Wranglers" group, and superusers."""
+        return self.is_superuser or self.groups.filter(name=WRANGLERS_GROUP).exists()
 
     @property
     def default_pseud(self) -> Pseud:

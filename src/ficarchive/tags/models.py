@@ -141,8 +141,8 @@ class TagFilter(models.Model):
     canonical; an unwrangled tag gives nothing. Kept current by tags/wrangling.py.
     """
 
-    tag = models.ForeignKey(Tag, on_delete=models.CASCADE, related_name="+")
-    filter = models.ForeignKey(Tag, on_delete=models.CASCADE, related_name="+")
+    tag = models.ForeignKey(Tag, on_delete=models.CASCADE, related_name="+", db_index=False)
+    filter = models.ForeignKey(Tag, on_delete=models.CASCADE, related_name="+", db_index=False)
 
     class Meta:
         constraints = [models.UniqueConstraint("tag", "filter", name="unique_tag_filter")]

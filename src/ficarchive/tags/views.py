@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Q
-from django.http import HttpRequest, HttpResponse
+from django.db.models import Case, Count, Q, When
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
 from ficarchive.pagination import paginate
@@ -51,10 +51,16 @@ def tag_works(request: HttpRequest, name: str) -> HttpResponse:
 def fandom_index(request: HttpRequest) -> HttpResponse:
     """Every fandom with works the visitor may see, with counts, by first letter."""
     visible = Work.objects.visible_to(request.user)
+    # A canonical fandom counts its filter set (its synonyms' works too); an unwrangled
+    # one counts the works tagged with it as typed.
     fandoms = (
         Tag.objects.of_type(TagType.FANDOM)
         .filter(merger__isnull=True)
-        .annotate(count=Count("works", filter=Q(works__in=visible), distinct=True))
+        .annotate(
+            filtered=Count("filtered_works", filter=Q(filtered_works__in=visible), distinct=True),
+            typed=Count("works", filter=Q(works__in=visible), distinct=True),
+        )
+        .annotate(count=Case(When(canonical=True, then="filtered"), default="typed"))
         .filter(count__gt=0)
         .order_by("name")
     )
@@ -63,3 +69,47 @@ def fandom_index(request: HttpRequest) -> HttpResponse:
         first = fandom.name[:1].upper()
         letters.setdefault(first if first.isalpha() else "#", []).append(fandom)
     return render(request, "tags/fandoms.html", {"letters": letters, "fandoms": fandoms})
+
+
+AUTOCOMPLETE_LIMIT = 15
+
+
+def suggestions(term: str, tag_type: str | None) -> list[dict]:
+    """Tags whose names contain `term`: canonical tags first, then synonyms (with what they
+    stand for); names that start with the term before names that merely contain it."""
+    key = " ".join(term.split()).casefold()
+    if not key:
+        return []
+    tags = Tag.objects.filter(key__contains=key).filter(Q(canonical=True) | Q(merger__isnull=False))
+    if tag_type:
+        tags = tags.filter(type=tag_type)
+    found = sorted(
+        tags.select_related("merger")[:200],
+        key=lambda t: (not t.canonical, not t.key.startswith(key), t.key),
+    )[:AUTOCOMPLETE_LIMIT]
+    return [
+        {
+            "name": t.name,
+            "type": t.type,
+            "canonical": t.canonical,
+            "synonym_of": t.merger.name if t.merger_id else None,
+        }
+        for t in found
+    ]
+
+
+def autocomplete(request: HttpRequest) -> HttpResponse:
+    """Tag suggestions as JSON for the posting form's script (?format=json), or as a plain
+    page with a search box for readers without JavaScript."""
+    term = request.GET.get("term", "")[:150]
+    tag_type = request.GET.get("type")
+    if tag_type not in TagType.values:
+        tag_type = None
+    results = suggestions(term, tag_type)
+    if request.GET.get("format") == "json":
+        return JsonResponse({"term": term, "results": results})
+    return render(
+        request,
+        "tags/search.html",
+        {"term": term, "tag_type": tag_type, "results": results, "types": TagType.choices},
+    )

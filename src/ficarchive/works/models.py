@@ -195,8 +195,10 @@ class Work(models.Model):
 
 
 class FilterTagging(models.Model):
-    work = models.ForeignKey(Work, on_delete=models.CASCADE, related_name="+")
-    tag = models.ForeignKey(Tag, on_delete=models.CASCADE, related_name="+")
+    # No single-column indexes: the two composite ones below serve lookups by either side,
+    # and every index slows the bulk rewrites wrangling does.
+    work = models.ForeignKey(Work, on_delete=models.CASCADE, related_name="+", db_index=False)
+    tag = models.ForeignKey(Tag, on_delete=models.CASCADE, related_name="+", db_index=False)
 
     class Meta:
         constraints = [models.UniqueConstraint("work", "tag", name="unique_filter_tagging")]
