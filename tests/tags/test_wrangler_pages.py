@@ -188,3 +188,15 @@ def test_the_tag_page_shows_type_status_parents_metatags_subtags_and_synonyms(al
     for text in ["Additional Tags tag", "canonical", "Lanternwick Chronicles", "Space AU", "AU"]:
         assert text in page
     assert "Wrangle this tag" not in page
+
+
+def test_the_wrangler_command_adds_lists_and_removes_wranglers(bob, capsys):
+    from django.core.management import call_command
+
+    call_command("wrangler", "BOB")
+    assert bob.is_wrangler
+    call_command("wrangler", list=True)
+    assert "bob" in capsys.readouterr().out
+    call_command("wrangler", "bob", remove=True)
+    bob.refresh_from_db()
+    assert not bob.is_wrangler
