@@ -10,9 +10,7 @@ import pytest
 
 
 def run_ficarchive(tmp_path, *args: str, **env: str) -> subprocess.CompletedProcess:
-    environ = {
-        key: value for key, value in os.environ.items() if not key.startswith("FICARCHIVE_")
-    }
+    environ = {key: value for key, value in os.environ.items() if not key.startswith("FICARCHIVE_")}
     environ.update(FICARCHIVE_VAR_DIR=str(tmp_path), **env)
     return subprocess.run(
         [sys.executable, "-m", "ficarchive", *args],

@@ -208,6 +208,8 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # One line per background task is noise; failures are still logged as errors.
+    "loggers": {"django_tasks": {"level": "WARNING"}},
     "root": {
         "handlers": ["console"],
         "level": env_choice(

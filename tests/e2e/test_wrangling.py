@@ -51,9 +51,9 @@ def log_in(page: Page, username: str) -> None:
     expect(site_nav(page).get_by_role("link", name=f"Hi, {username}!")).to_be_visible()
 
 
-def work_titles(page: Page) -> list[str]:
-    """The titles of the works listed on a works page, in order."""
-    return page.locator("ol.works .blurb h3 > a").all_inner_texts()
+def listed_works(page: Page) -> list[str]:
+    """The headings ("Title by creator") of the works listed on a works page, in order."""
+    return page.locator("ol.works > li.blurb").get_by_role("heading", level=3).all_inner_texts()
 
 
 @pytest.fixture
@@ -131,7 +131,9 @@ def test_wrangler_files_synonyms_and_guests_see_works_regroup(
     guest.goto("/tags/Alternate Universe/works/")
     expect(guest.get_by_role("heading", name="Works in Alternate Universe")).to_be_visible()
     expect(guest.get_by_text("1 – 2 of 2 Works")).to_be_visible()
-    assert sorted(work_titles(guest)) == sorted([CANONICAL_WORK, SYNONYM_WORK])
+    assert sorted(listed_works(guest)) == sorted(
+        [f"{CANONICAL_WORK} by alice", f"{SYNONYM_WORK} by alice"]
+    )
 
     # The synonym's page leads to the canonical tag's.
     guest.goto("/tags/AU/works/")
@@ -153,10 +155,10 @@ def test_wrangler_files_synonyms_and_guests_see_works_regroup(
     # The guest's listing is back to the one work tagged "Alternate Universe" itself.
     guest.goto("/tags/Alternate Universe/works/")
     expect(guest.get_by_text("1 – 1 of 1 Work", exact=True)).to_be_visible()
-    assert work_titles(guest) == [CANONICAL_WORK]
+    assert listed_works(guest) == [f"{CANONICAL_WORK} by alice"]
     guest.goto("/tags/AU/works/")
     expect(guest.get_by_role("heading", name="Works in AU")).to_be_visible()
-    assert work_titles(guest) == [SYNONYM_WORK]
+    assert listed_works(guest) == [f"{SYNONYM_WORK} by alice"]
 
     # Every change is in the wrangling log, newest first.
     wrangling_nav(page).get_by_role("link", name="Wrangling log").click()

@@ -98,3 +98,19 @@ def test_command_builds_once_and_resets_on_request():
 
     call_command("demo", works=8, seed=9, reset=True, interactive=False, stdout=StringIO())
     assert Work.objects.count() == 8 and User.objects.count() == users
+
+
+@pytest.mark.django_db
+def test_the_demo_is_wrangled_with_work_left_for_a_new_wrangler():
+    from ficarchive.tags.models import Tag, TagType
+
+    build_demo(works=120, seed=7)
+    assert not Tag.objects.of_type(TagType.FANDOM).filter(canonical=False).exists()
+    au = Tag.objects.filter(name="AU").first()
+    if au is not None:
+        assert au.merger.name == "Alternate Universe"
+    leftover = Tag.objects.filter(name__in=["Coffee Shop AU", "Fluff and Angst"])
+    assert leftover.exists()
+    assert not leftover.filter(canonical=True).exists()
+    character = Tag.objects.of_type(TagType.CHARACTER).first()
+    assert character.parents.filter(type=TagType.FANDOM).exists()

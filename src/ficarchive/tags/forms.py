@@ -55,9 +55,11 @@ class BulkWrangleForm(forms.Form):
         help_text="For synonyms, parents and metatags: the existing tag to point to.",
     )
 
-    def __init__(self, *args, choices, **kwargs):
+    def __init__(self, *args, choices, tag_type: str, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["tags"].queryset = choices
+        # Suggestions while typing (tags.js); parents may be fandoms or characters.
+        self.fields["target"].widget.attrs["data-tag-type"] = ""
         self.fields["tags"].label_from_instance = lambda tag: tag.name
 
     def clean(self):
@@ -112,6 +114,10 @@ class TagWrangleForm(forms.Form):
         }
         super().__init__(*args, initial=initial, **kwargs)
         self.tag = tag
+        for name in ("synonym_of", "add_metatags", "add_subtags", "merge_into"):
+            self.fields[name].widget.attrs["data-tag-type"] = tag.type
+        if "add_parents" in self.fields:
+            self.fields["add_parents"].widget.attrs["data-tag-type"] = ""
         self.fields["remove_parents"].queryset = tag.parents.all()
         self.fields["remove_metatags"].queryset = tag.metatags.all()
         for name in ("remove_parents", "remove_metatags"):

@@ -83,9 +83,10 @@ def suggestions(term: str, tag_type: str | None) -> list[dict]:
     tags = Tag.objects.filter(key__contains=key).filter(Q(canonical=True) | Q(merger__isnull=False))
     if tag_type:
         tags = tags.filter(type=tag_type)
-    found = sorted(
-        tags.select_related("merger")[:200],
-        key=lambda t: (not t.canonical, not t.key.startswith(key), t.key),
+    found = tags.select_related("merger").order_by(
+        "-canonical",
+        Case(When(key__startswith=key, then=0), default=1),
+        "key",
     )[:AUTOCOMPLETE_LIMIT]
     return [
         {

@@ -68,10 +68,14 @@ def home(request: HttpRequest) -> HttpResponse:
         )
         .order_by("key")
     )
-    counts = {
-        tag_type.label: Tag.objects.of_type(tag_type).filter(UNWRANGLED).count()
-        for tag_type in FREE_TYPES
-    }
+    counts = [
+        {
+            "type": t.value,
+            "label": t.label,
+            "count": Tag.objects.of_type(t).filter(UNWRANGLED).count(),
+        }
+        for t in FREE_TYPES
+    ]
     return render(request, "wrangling/home.html", {"fandoms": fandoms, "counts": counts})
 
 
@@ -86,7 +90,7 @@ def unwrangled(request: HttpRequest) -> HttpResponse:
             Tag.objects.of_type(TagType.FANDOM), key=tag_key(request.GET["fandom"])
         )
     choices = unwrangled_tags(tag_type, fandom)
-    form = BulkWrangleForm(request.POST or None, choices=choices)
+    form = BulkWrangleForm(request.POST or None, choices=choices, tag_type=tag_type)
     if request.method == "POST" and form.is_valid():
         try:
             with transaction.atomic():

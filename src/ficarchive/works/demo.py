@@ -690,6 +690,7 @@ def build_demo(
             made.append(_write_work(work_plan, pseuds, tags, series, plan.series))
             if progress is not None:
                 progress(done, len(plan.works))
+        wrangle_demo()
     ids = [work.pk for work in made]
     created = Work.objects.filter(pk__in=ids)
     return {
@@ -705,6 +706,41 @@ def build_demo(
         "fandoms": Tag.objects.of_type(TagType.FANDOM).count(),
         "free_tags": Tag.objects.filter(type__in=FREE_TYPES).count(),
     }
+
+
+# What the demo's wranglers have done, so tag pages and filters show wrangling at work,
+# and what they left for a new wrangler to try ("Coffee Shop AU", "Fluff and Angst").
+DEMO_WRANGLER = "wrenfeather"
+DEMO_SYNONYMS = {"AU": "Alternate Universe", "Letters": "Epistolary", "Pining": "Mutual Pining"}
+DEMO_METATAGS = {"Domestic Fluff": "Fluff", "Modern Setting": "Alternate Universe"}
+DEMO_UNWRANGLED = {"Coffee Shop AU", "Fluff and Angst"}
+
+
+def wrangle_demo() -> None:
+    """File the demo's tags through the real wrangling functions, as a wrangler would."""
+    from django.contrib.auth.models import Group
+
+    from ficarchive.accounts.models import WRANGLERS_GROUP
+    from ficarchive.tags import wrangling
+
+    wrangler = User.objects.get(username=DEMO_WRANGLER)
+    wrangler.groups.add(Group.objects.get_or_create(name=WRANGLERS_GROUP)[0])
+    free = Tag.objects.filter(type__in=FREE_TYPES, canonical=False, merger__isnull=True)
+    for tag in free.exclude(name__in=set(DEMO_SYNONYMS) | DEMO_UNWRANGLED).order_by("pk"):
+        wrangling.set_canonical(tag, True, wrangler)
+    named = {tag.name: tag for tag in Tag.objects.filter(type=TagType.ADDITIONAL)}
+    for name, canonical in DEMO_SYNONYMS.items():
+        if name in named and canonical in named:  # a small demo may not use every tag
+            wrangling.set_synonym(named[name], named[canonical], wrangler)
+    for name, meta in DEMO_METATAGS.items():
+        if name in named and meta in named:
+            wrangling.add_metatag(named[name], named[meta], wrangler)
+    for fandom in Tag.objects.of_type(TagType.FANDOM):
+        used = Tag.objects.filter(
+            works__tags=fandom, canonical=True, type__in=[TagType.CHARACTER, TagType.RELATIONSHIP]
+        ).distinct()
+        for tag in used:
+            wrangling.add_parent(tag, fandom, wrangler)
 
 
 @transaction.atomic

@@ -14,6 +14,7 @@
     input.after(list);
     var timer = null;
     var asked = "";
+    var latest = 0;
 
     input.addEventListener("input", function () {
       clearTimeout(timer);
@@ -25,13 +26,16 @@
       var cut = value.lastIndexOf(",");
       var before = cut >= 0 ? value.slice(0, cut + 1) + " " : "";
       var term = value.slice(cut + 1).trim();
-      if (term.length < 2 || term === asked) { return; }
-      asked = term;
+      if (term.length < 2) { list.replaceChildren(); asked = ""; return; }
+      if (value === asked) { return; }
+      asked = value;
+      var request = ++latest;
       var url = endpoint + "?format=json&type=" + encodeURIComponent(input.dataset.tagType) +
         "&term=" + encodeURIComponent(term);
       fetch(url, { credentials: "same-origin" })
         .then(function (response) { return response.ok ? response.json() : { results: [] }; })
         .then(function (data) {
+          if (request !== latest) { return; }  // a newer question is on its way
           list.replaceChildren();
           data.results.forEach(function (item) {
             var option = document.createElement("option");
