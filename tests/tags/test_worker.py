@@ -24,6 +24,9 @@ def in_filter(name: str) -> set[str]:
     return set(Work.objects.filter(filters__name=name).values_list("title", flat=True))
 
 
+# The worker closes its database connections when it stops, as a long-running process
+# should; that needs a test whose data is committed rather than held in one transaction.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_queued_rewrangle_waits_for_the_worker_and_then_applies(alice, queued_tasks):
     canonical = tags_for(["Alternate Universe"], TagType.ADDITIONAL)[0]
     wrangling.set_canonical(canonical, True)
