@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "ficarchive.accounts",
     "ficarchive.tags",
     "ficarchive.works",
+    "ficarchive.search",
 ]
 
 MIDDLEWARE = [

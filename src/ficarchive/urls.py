@@ -18,6 +18,7 @@ urlpatterns = [
     # Works and chapters
     path("works/", works.work_index, name="works"),
     path("works/new/", works.work_new, name="work_new"),
+    path("search/", works.search, name="search"),
     path("works/<int:work_id>/", works.work_show, name="work"),
     path("works/<int:work_id>/edit/", works.work_edit, name="work_edit"),
     path("works/<int:work_id>/delete/", works.work_delete, name="work_delete"),

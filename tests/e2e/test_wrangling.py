@@ -252,7 +252,7 @@ def test_posting_form_suggests_canonical_tags_and_synonyms(
     expect(no_script.get_by_role("heading", name="Find a tag")).to_be_visible()
     field(no_script, "Part of a tag name").fill("Lantern")
     field(no_script, "Type").select_option(label="Fandom")
-    no_script.get_by_role("button", name="Search").click()
+    no_script.get_by_role("button", name="Find tags").click()
     expect(no_script).to_have_url(re.compile(r"/autocomplete/tags/\?term=Lantern&type=fandom$"))
     found = no_script.get_by_role("main").get_by_role("listitem")
     expect(found).to_have_text(["Lanternwick Chronicles", "Lanternwick → Lanternwick Chronicles"])

@@ -12,6 +12,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from ficarchive.accounts.forms import PreferencesForm, PseudForm, SignupForm
 from ficarchive.accounts.models import Pseud, User
 from ficarchive.pagination import paginate
+from ficarchive.search.listing import works_listing
+from ficarchive.search.tasks import reindex_works
 from ficarchive.works.models import Creatorship, Series, Work
 
 
@@ -46,12 +48,8 @@ def user_profile(request: HttpRequest, username: str) -> HttpResponse:
 
 def user_works(request: HttpRequest, username: str) -> HttpResponse:
     owner = get_object_or_404(User, username__iexact=username, is_active=True)
-    works = Work.objects.visible_to(request.user).by_user(owner).for_listing()
-    return render(
-        request,
-        "works/listing.html",
-        {"page": paginate(request, works), "heading": f"Works by {owner.username}", "owner": owner},
-    )
+    works = Work.objects.visible_to(request.user).by_user(owner)
+    return works_listing(request, works, heading=f"Works by {owner.username}", owner=owner)
 
 
 def user_series(request: HttpRequest, username: str) -> HttpResponse:
@@ -66,16 +64,9 @@ def pseud_works(request: HttpRequest, username: str, pseud_name: str) -> HttpRes
     pseud = get_object_or_404(
         Pseud, user__username__iexact=username, user__is_active=True, name__iexact=pseud_name
     )
-    works = Work.objects.visible_to(request.user).by_pseud(pseud).for_listing()
-    return render(
-        request,
-        "works/listing.html",
-        {
-            "page": paginate(request, works),
-            "heading": f"Works by {pseud.byline}",
-            "pseud": pseud,
-            "owner": pseud.user,
-        },
+    works = Work.objects.visible_to(request.user).by_pseud(pseud)
+    return works_listing(
+        request, works, heading=f"Works by {pseud.byline}", pseud=pseud, owner=pseud.user
     )
 
 
@@ -107,6 +98,10 @@ def pseud_edit(request: HttpRequest, pseud_id: int | None = None) -> HttpRespons
     form = PseudForm(request.POST or None, instance=pseud, user=request.user)
     if request.method == "POST" and form.is_valid():
         form.save()
+        # Bylines are searchable: the pseud's works have a new name to find them by.
+        work_ids = list(pseud.creatorships.values_list("work_id", flat=True))
+        if work_ids:
+            reindex_works.enqueue(work_ids)
         messages.success(request, "Pseud was successfully saved.")
         return redirect("pseuds")
     return render(request, "accounts/pseud_form.html", {"form": form, "pseud": pseud})
@@ -136,7 +131,10 @@ def move_works_to_default(pseud: Pseud) -> None:
             Creatorship.objects.create(work_id=ship.work_id, pseud=default, approved=ship.approved)
     for series in pseud.series.all():
         series.creators.add(default)
+    work_ids = list(pseud.creatorships.values_list("work_id", flat=True))
     pseud.delete()
+    if work_ids:
+        reindex_works.enqueue(work_ids)
 
 
 @login_required

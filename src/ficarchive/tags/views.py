@@ -6,7 +6,7 @@ from django.db.models import Case, Count, Q, When
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
-from ficarchive.pagination import paginate
+from ficarchive.search.listing import works_listing
 from ficarchive.tags.models import Tag, TagType, tag_key
 from ficarchive.works.models import Work
 
@@ -40,11 +40,8 @@ def tag_works(request: HttpRequest, name: str) -> HttpResponse:
     tag = get_object_or_404(Tag.objects.select_related("merger"), key=tag_key(name))
     if tag.merger_id:
         return redirect("tag_works", tag.merger.name)
-    works = works_in_tag(tag, request.user).for_listing()
-    return render(
-        request,
-        "works/listing.html",
-        {"page": paginate(request, works), "heading": f"Works in {tag.label}", "tag": tag},
+    return works_listing(
+        request, works_in_tag(tag, request.user), heading=f"Works in {tag.label}", tag=tag
     )
 
 

@@ -303,6 +303,7 @@ def rename(tag: Tag, new_name: str, user=None) -> None:
         tag.name = new_name
         tag.save(update_fields=["name", "key"])
         _log(user, tag, "renamed", f"from {old}")
+        _reindex_text_of(tag)
 
 
 def merge(source: Tag, target: Tag, user=None) -> int:
@@ -335,7 +336,18 @@ def merge(source: Tag, target: Tag, user=None) -> int:
         from ficarchive.tags.tasks import refresh_filter_sets
 
         refresh_filter_sets.enqueue([target.pk], sorted(filters))
+        _reindex_text_of(target)
     return len(work_ids)
+
+
+def _reindex_text_of(tag: Tag) -> None:
+    """The works carrying a renamed or merged tag have new words in the text index."""
+    from ficarchive.search.tasks import reindex_works
+    from ficarchive.works.models import Work
+
+    ids = list(Work.tags.through.objects.filter(tag=tag).values_list("work_id", flat=True))
+    if ids:
+        reindex_works.enqueue(ids)
 
 
 def _log(user, tag: Tag, action: str, detail: str = "") -> None:

@@ -11,6 +11,7 @@ from django.utils import timezone
 from ficarchive.accounts.models import Pseud
 from ficarchive.formats.sanitize import sanitize_html
 from ficarchive.formats.wordcount import count_words
+from ficarchive.search import index as search_index
 from ficarchive.tags import wrangling
 from ficarchive.tags.models import Tag
 from ficarchive.works.models import Chapter, Creatorship, Series, SeriesWork, Work, WorkQuerySet
@@ -74,6 +75,7 @@ def save_work(
     if data.series is not None:
         _place_in_series(work, data.series, data.creators)
     refresh_word_counts(work)
+    search_index.index_works([work.pk])
     return work
 
 
@@ -150,6 +152,7 @@ def save_chapter(chapter: Chapter) -> Chapter:
             work.save(update_fields=["revised_at", "updated_at"])
     prepare_chapter(chapter).save()
     refresh_word_counts(work)
+    search_index.index_works([work.pk])
     return chapter
 
 
@@ -161,6 +164,7 @@ def delete_chapter(chapter: Chapter) -> None:
         raise ValueError("A work needs at least one chapter; delete the work instead.")
     chapter.delete()
     reorder_chapters(work, list(work.chapters.values_list("pk", flat=True)))
+    search_index.index_works([work.pk])
 
 
 @transaction.atomic
@@ -218,6 +222,7 @@ def answer_invitation(creatorship: Creatorship, accept: bool) -> None:
     if accept:
         creatorship.approved = True
         creatorship.save(update_fields=["approved"])
+        search_index.index_works([creatorship.work_id])
     else:
         creatorship.delete()
 

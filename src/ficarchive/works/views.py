@@ -11,6 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import OuterRef, Subquery
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -18,11 +19,11 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from ficarchive.formats.sanitize import sanitize_html
-from ficarchive.pagination import paginate
+from ficarchive.search.listing import works_listing
 from ficarchive.tags.models import Tag, TagType
 from ficarchive.works import services
 from ficarchive.works.forms import ChapterForm, OrderForm, SeriesForm, WorkForm
-from ficarchive.works.models import Chapter, Creatorship, Series, Work
+from ficarchive.works.models import Chapter, Creatorship, Series, SeriesWork, Work
 
 ADULT_SESSION_KEY = "adult"
 
@@ -93,9 +94,13 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 def work_index(request: HttpRequest) -> HttpResponse:
-    works = Work.objects.visible_to(request.user).for_listing()
-    return render(
-        request, "works/listing.html", {"page": paginate(request, works), "heading": "Works"}
+    return works_listing(request, Work.objects.visible_to(request.user), heading="Works")
+
+
+def search(request: HttpRequest) -> HttpResponse:
+    """Search every work the reader may see: words, phrases, tags, and the works' text."""
+    return works_listing(
+        request, Work.objects.visible_to(request.user), heading="Search Results", searching=True
     )
 
 
@@ -343,15 +348,20 @@ def invitation_answer(request: HttpRequest, creatorship_id: int) -> HttpResponse
 
 def series_show(request: HttpRequest, series_id: int) -> HttpResponse:
     series = get_object_or_404(Series.objects.visible_to(request.user), pk=series_id)
-    works = series.works_visible_to(request.user).for_listing()
-    return render(
+    part = SeriesWork.objects.filter(series=series, work=OuterRef("pk")).values("position")
+    works = (
+        Work.objects.visible_to(request.user)
+        .filter(series_memberships__series=series)
+        .annotate(series_position=Subquery(part[:1]))
+    )
+    return works_listing(
         request,
-        "works/series.html",
-        {
-            "series": series,
-            "page": paginate(request, works),
-            "is_creator": series.is_creator(request.user),
-        },
+        works,
+        heading=series.title,
+        template="works/series.html",
+        default_sort="position",
+        series=series,
+        is_creator=series.is_creator(request.user),
     )
 
 

@@ -1,0 +1,276 @@
+"""Sort and Filter: what a works listing can be narrowed and ordered by.
+
+Every filter is a GET parameter, so a result page can be bookmarked and shared. The form
+reads them, `apply` narrows a queryset that is already limited to what the reader may
+see (Work.objects.visible_to), and `facets` counts the commonest tags among the results.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django import forms
+from django.db.models import Count, F, Q, QuerySet
+from django.db.models.expressions import RawSQL
+
+from ficarchive.search.backends import backend
+from ficarchive.search.query import ParsedQuery, Range, parse_query
+from ficarchive.tags.forms import find_tags
+from ficarchive.tags.models import FIXED_TAGS, Tag, TagType
+from ficarchive.works.languages import LANGUAGES
+from ficarchive.works.models import FilterTagging, Work
+
+SORTS = {
+    # key: (label, field, descending by default)
+    "best": ("Best Match", None, False),
+    "creator": ("Creator", "first_creator", False),
+    "title": ("Title", "title", False),
+    "posted": ("Date Posted", "published_on", True),
+    "updated": ("Date Updated", "revised_at", True),
+    "words": ("Word Count", "word_count", True),
+    "hits": ("Hits", "hits", True),
+    "kudos": ("Kudos", "kudos_count", True),
+    "comments": ("Comments", "comments_count", True),
+    "bookmarks": ("Bookmarks", "bookmarks_count", True),
+    "position": ("Series Order", "series_position", False),  # only on a series' page
+}
+RANGE_FIELDS = {
+    "words": "word_count",
+    "hits": "hits",
+    "kudos": "kudos_count",
+    "comments": "comments_count",
+    "bookmarks": "bookmarks_count",
+    "chapters": "chapter_count",
+}
+LOOKUPS = {">": "gt", ">=": "gte", "<": "lt", "<=": "lte", "=": "exact"}
+FACET_TYPES = [
+    TagType.RATING,
+    TagType.WARNING,
+    TagType.CATEGORY,
+    TagType.FANDOM,
+    TagType.RELATIONSHIP,
+    TagType.CHARACTER,
+    TagType.ADDITIONAL,
+]
+FACETS_PER_TYPE = 10
+
+
+@dataclass
+class Filters:
+    """A listing's filters, parsed from the query string."""
+
+    text: ParsedQuery = field(default_factory=lambda: parse_query(""))
+    include: list[Tag] = field(default_factory=list)
+    exclude: list[Tag] = field(default_factory=list)
+    any_of: dict[str, list[Tag]] = field(default_factory=dict)  # ratings, warnings, categories
+    complete: bool | None = None
+    single_chapter: bool | None = None
+    language: str | None = None
+    ranges: list[Range] = field(default_factory=list)
+    updated_from: object = None
+    updated_to: object = None
+    sort: str = "updated"
+    descending: bool = True
+
+    @property
+    def active(self) -> bool:
+        return bool(
+            self.text.has_text
+            or self.text.excluded_words
+            or self.text.excluded_phrases
+            or self.include
+            or self.exclude
+            or any(self.any_of.values())
+            or self.complete is not None
+            or self.single_chapter
+            or self.language
+            or self.ranges
+            or self.updated_from
+            or self.updated_to
+        )
+
+
+class TagListField(forms.CharField):
+    def clean(self, value):
+        return find_tags(super().clean(value) or "")
+
+
+def _fixed(tag_type: str):
+    return Tag.objects.filter(type=tag_type).order_by("pk")
+
+
+class FilterForm(forms.Form):
+    """The Sort and Filter sidebar; every field is optional and lives in the URL."""
+
+    q = forms.CharField(required=False, max_length=1000, label="Search within results")
+    sort = forms.ChoiceField(
+        required=False, choices=[(k, v[0]) for k, v in SORTS.items()], label="Sort by"
+    )
+    include = TagListField(required=False, label="Include tags", help_text="Each must match.")
+    exclude = TagListField(required=False, label="Exclude tags", help_text="Any one removes.")
+    ratings = forms.ModelMultipleChoiceField(
+        Tag.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    warnings = forms.ModelMultipleChoiceField(
+        Tag.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    categories = forms.ModelMultipleChoiceField(
+        Tag.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    complete = forms.ChoiceField(
+        required=False,
+        choices=[
+            ("", "All works"),
+            ("true", "Complete works only"),
+            ("false", "Works in progress only"),
+        ],
+        widget=forms.RadioSelect,
+        label="Completion status",
+    )
+    single_chapter = forms.BooleanField(required=False, label="Only one-chapter works")
+    language = forms.ChoiceField(required=False, choices=[("", "Any"), *LANGUAGES])
+    words_from = forms.IntegerField(required=False, min_value=0, label="Words from")
+    words_to = forms.IntegerField(required=False, min_value=0, label="Words to")
+    kudos_from = forms.IntegerField(required=False, min_value=0, label="Kudos at least")
+    hits_from = forms.IntegerField(required=False, min_value=0, label="Hits at least")
+    comments_from = forms.IntegerField(required=False, min_value=0, label="Comments at least")
+    bookmarks_from = forms.IntegerField(required=False, min_value=0, label="Bookmarks at least")
+    updated_from = forms.DateField(
+        required=False, label="Updated from", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    updated_to = forms.DateField(
+        required=False, label="Updated to", widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, tag_type in [
+            ("ratings", TagType.RATING),
+            ("warnings", TagType.WARNING),
+            ("categories", TagType.CATEGORY),
+        ]:
+            self.fields[name].queryset = _fixed(tag_type)
+            self.fields[name].label_from_instance = lambda tag: tag.label
+        self.fields["include"].widget.attrs["data-tag-type"] = ""
+        self.fields["exclude"].widget.attrs["data-tag-type"] = ""
+
+    def filters(self, default_sort: str = "updated") -> Filters:
+        """The parsed filters (call after is_valid(); invalid fields are simply left out)."""
+        data = getattr(self, "cleaned_data", {})  # an empty query string leaves the form unbound
+        text = parse_query(data.get("q") or "")
+        ranges = list(text.ranges)
+        for name, column in [
+            ("words", "words"),
+            ("kudos", "kudos"),
+            ("hits", "hits"),
+            ("comments", "comments"),
+            ("bookmarks", "bookmarks"),
+        ]:
+            if data.get(f"{name}_from") is not None:
+                ranges.append(Range(column, ">=", data[f"{name}_from"]))
+        if data.get("words_to") is not None:
+            ranges.append(Range("words", "<=", data["words_to"]))
+        complete = {"true": True, "false": False}.get(data.get("complete") or "")
+        sort = data.get("sort") or text.sort or ("best" if text.has_text else default_sort)
+        descending = SORTS[sort][2] if text.sort_desc is None else text.sort_desc
+        return Filters(
+            text=text,
+            include=data.get("include") or [],
+            exclude=data.get("exclude") or [],
+            any_of={
+                "ratings": list(data.get("ratings") or []),
+                "warnings": list(data.get("warnings") or []),
+                "categories": list(data.get("categories") or []),
+            },
+            complete=complete if complete is not None else text.complete,
+            single_chapter=data.get("single_chapter") or text.single_chapter,
+            language=data.get("language") or text.language,
+            ranges=ranges,
+            updated_from=data.get("updated_from"),
+            updated_to=data.get("updated_to"),
+            sort=sort,
+            descending=descending,
+        )
+
+
+def works_with(tag: Tag) -> QuerySet:
+    """Ids of works filed under a tag: a canonical tag's filter set, a synonym's canonical's,
+    or, for a tag nobody has wrangled, the works carrying it as typed."""
+    if tag.merger_id:
+        tag = tag.merger
+    if tag.canonical:
+        return FilterTagging.objects.filter(tag=tag).values("work_id")
+    return Work.tags.through.objects.filter(tag=tag).values("work_id")
+
+
+def apply(works: QuerySet, filters: Filters) -> QuerySet:
+    """Narrow and order `works` (already limited to what the reader may see)."""
+    for tag in filters.include:
+        works = works.filter(pk__in=works_with(tag))
+    for tag in filters.exclude:
+        works = works.exclude(pk__in=works_with(tag))
+    for tags in filters.any_of.values():
+        if tags:
+            works = works.filter(
+                pk__in=FilterTagging.objects.filter(tag__in=tags).values("work_id")
+            )
+    if filters.complete is not None:
+        complete = Q(expected_chapters__isnull=False, chapter_count__gte=F("expected_chapters"))
+        works = works.filter(complete) if filters.complete else works.exclude(complete)
+    if filters.single_chapter:
+        works = works.filter(chapter_count=1)
+    if filters.language:
+        works = works.filter(language=filters.language)
+    for item in filters.ranges:
+        works = works.filter(**{f"{RANGE_FIELDS[item.field]}__{LOOKUPS[item.op]}": item.value})
+    if filters.updated_from:
+        works = works.filter(revised_at__date__gte=filters.updated_from)
+    if filters.updated_to:
+        works = works.filter(revised_at__date__lte=filters.updated_to)
+    engine = backend()
+    excluded = engine.excluded(filters.text)
+    if excluded is not None:
+        works = works.exclude(pk__in=RawSQL(*excluded))
+    matches = engine.matches(filters.text)
+    if matches is not None:
+        works = works.filter(pk__in=RawSQL(*matches))
+        if filters.sort == "best":
+            rank = engine.rank(filters.text, f"{Work._meta.db_table}.id")
+            return works.annotate(rank=RawSQL(*rank)).order_by("rank", "-id")
+    return order(works, filters)
+
+
+def order(works: QuerySet, filters: Filters) -> QuerySet:
+    sort = "updated" if filters.sort == "best" else filters.sort
+    column = SORTS[sort][1]
+    if column == "series_position" and "series_position" not in works.query.annotations:
+        column = SORTS["updated"][1]
+    if column == "first_creator":
+        from django.db.models import Min
+
+        works = works.annotate(first_creator=Min("creatorships__pseud__name"))
+    prefix = "-" if filters.descending else ""
+    return works.order_by(f"{prefix}{column}", f"{prefix}id")
+
+
+def facets(works: QuerySet) -> dict[str, list[dict]]:
+    """The commonest tags of each type among `works`, with counts, for the sidebar."""
+    counts = (
+        FilterTagging.objects.filter(work_id__in=works.order_by().values("pk"))
+        .values("tag_id")
+        .annotate(n=Count("work_id"))
+        .order_by("-n")
+    )
+    by_id = {row["tag_id"]: row["n"] for row in counts[:400]}
+    tags = Tag.objects.filter(pk__in=by_id)
+    grouped: dict[str, list[dict]] = {t: [] for t in FACET_TYPES}
+    for tag in tags:
+        grouped[tag.type].append({"tag": tag, "count": by_id[tag.pk]})
+    for tag_type, items in grouped.items():
+        fixed = FIXED_TAGS.get(tag_type)
+        if fixed:
+            items.sort(key=lambda item: item["tag"].sort_index)
+        else:
+            items.sort(key=lambda item: (-item["count"], item["tag"].name.casefold()))
+            del items[FACETS_PER_TYPE:]
+    return {TagType(t).label: items for t, items in grouped.items() if items}
