@@ -6,6 +6,7 @@ from django.urls import path, register_converter
 
 from ficarchive import errors
 from ficarchive.accounts import views as accounts
+from ficarchive.search import views as search
 from ficarchive.tags import views as tags
 from ficarchive.tags import wrangler_views as wrangler
 from ficarchive.tags.converters import TagNameConverter
@@ -63,6 +64,8 @@ urlpatterns = [
     path("account/signup/", accounts.signup, name="signup"),
     path("account/preferences/", accounts.preferences, name="preferences"),
     path("account/pseuds/", accounts.pseud_list, name="pseuds"),
+    path("account/muted/", accounts.muted, name="muted"),
+    path("account/searches/", search.saved_searches, name="saved_searches"),
     path("account/pseuds/new/", accounts.pseud_edit, name="pseud_new"),
     path("account/pseuds/<int:pseud_id>/edit/", accounts.pseud_edit, name="pseud_edit"),
     path("account/pseuds/<int:pseud_id>/delete/", accounts.pseud_delete, name="pseud_delete"),

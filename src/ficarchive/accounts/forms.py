@@ -67,3 +67,30 @@ class PreferencesForm(forms.ModelForm):
     class Meta:
         model = User
         fields = ["skip_adult_gate", "view_full_works"]
+
+
+class MuteForm(forms.Form):
+    """Tags (comma-separated names) and/or one user to mute."""
+
+    tags = forms.CharField(
+        required=False, label="Mute tags", help_text="Existing tags, separated by commas."
+    )
+    username = forms.CharField(required=False, label="Mute a user", max_length=40)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["tags"].widget.attrs["data-tag-type"] = ""
+
+    def clean_tags(self):
+        from ficarchive.tags.forms import find_tags
+
+        return find_tags(self.cleaned_data["tags"])
+
+    def clean_username(self):
+        name = self.cleaned_data["username"].strip()
+        if not name:
+            return None
+        user = User.objects.filter(username__iexact=name, is_active=True).first()
+        if user is None:
+            raise forms.ValidationError(f"There is no user named “{name}”.")
+        return user

@@ -42,6 +42,18 @@ class User(AbstractUser):
     def get_absolute_url(self) -> str:
         return reverse("user", args=[self.username])
 
+    def muted_ids(self) -> tuple[list[int], list[int]]:
+        """(muted tag ids, muted user ids), read once per request and kept on the object."""
+        if not hasattr(self, "_muted"):
+            self._muted = (
+                list(self.muted_tags.values_list("tag_id", flat=True)),
+                list(self.muted_users.values_list("muted_id", flat=True)),
+            )
+        return self._muted
+
+    def forget_muted(self) -> None:
+        self.__dict__.pop("_muted", None)
+
     @property
     def is_wrangler(self) -> bool:
         """Wranglers file tags: members of the "Wranglers" group, and superusers."""
@@ -84,3 +96,39 @@ class Pseud(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("pseud", args=[self.user.username, self.name])
+
+
+MUTE_LIMIT = 2000
+
+
+class MutedTag(models.Model):
+    """A tag whose works a reader never wants to see in listings and searches."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="muted_tags")
+    tag = models.ForeignKey("tags.Tag", on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint("user", "tag", name="unique_muted_tag")]
+
+    def __str__(self) -> str:
+        return f"{self.user} mutes {self.tag}"
+
+
+class MutedUser(models.Model):
+    """A creator whose works a reader never wants to see in listings and searches."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="muted_users")
+    muted = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint("user", "muted", name="unique_muted_user"),
+            models.CheckConstraint(
+                condition=~models.Q(user=models.F("muted")), name="no_self_mute"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} mutes {self.muted}"

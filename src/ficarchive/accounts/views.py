@@ -5,11 +5,14 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 
-from ficarchive.accounts.forms import PreferencesForm, PseudForm, SignupForm
+from ficarchive.accounts import muting
+from ficarchive.accounts.forms import MuteForm, PreferencesForm, PseudForm, SignupForm
 from ficarchive.accounts.models import Pseud, User
 from ficarchive.pagination import paginate
 from ficarchive.search.listing import works_listing
@@ -145,3 +148,39 @@ def preferences(request: HttpRequest) -> HttpResponse:
         messages.success(request, "Your preferences were successfully updated.")
         return redirect("preferences")
     return render(request, "accounts/preferences.html", {"form": form})
+
+
+@login_required
+def muted(request: HttpRequest) -> HttpResponse:
+    """The reader's blocklist: add tags or users, or take them off."""
+    user = request.user
+    form = MuteForm(request.POST if "mute" in request.POST else None)
+    if request.method == "POST":
+        if "unmute_tag" in request.POST:
+            muting.unmute_tag(user, int(request.POST["unmute_tag"]))
+            messages.success(request, "The tag is no longer muted.")
+            return redirect("muted")
+        if "unmute_user" in request.POST:
+            muting.unmute_user(user, int(request.POST["unmute_user"]))
+            messages.success(request, "The user is no longer muted.")
+            return redirect("muted")
+        if form.is_valid():
+            try:
+                if form.cleaned_data["tags"]:
+                    muting.mute_tags(user, form.cleaned_data["tags"])
+                if form.cleaned_data["username"]:
+                    muting.mute_user(user, form.cleaned_data["username"])
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, "Muted. Their works no longer show in your listings.")
+                next_url = request.POST.get("next", "")
+                if url_has_allowed_host_and_scheme(next_url, {request.get_host()}):
+                    return redirect(next_url)
+                return redirect("muted")
+    context = {
+        "form": form,
+        "tags": user.muted_tags.select_related("tag").order_by("tag__name"),
+        "users": user.muted_users.select_related("muted").order_by("muted__username"),
+    }
+    return render(request, "accounts/muted.html", context)

@@ -65,6 +65,7 @@ class Filters:
     any_of: dict[str, list[Tag]] = field(default_factory=dict)  # ratings, warnings, categories
     complete: bool | None = None
     single_chapter: bool | None = None
+    crossover: str = ""  # "", "exclude" or "only"
     language: str | None = None
     ranges: list[Range] = field(default_factory=list)
     updated_from: object = None
@@ -128,6 +129,16 @@ class FilterForm(forms.Form):
         label="Completion status",
     )
     single_chapter = forms.BooleanField(required=False, label="Only one-chapter works")
+    crossover = forms.ChoiceField(
+        required=False,
+        choices=[
+            ("", "Include crossovers"),
+            ("exclude", "Exclude crossovers"),
+            ("only", "Only crossovers"),
+        ],
+        widget=forms.RadioSelect,
+        label="Crossovers",
+    )
     language = forms.ChoiceField(required=False, choices=[("", "Any"), *LANGUAGES])
     words_from = forms.IntegerField(required=False, min_value=0, label="Words from")
     words_to = forms.IntegerField(required=False, min_value=0, label="Words to")
@@ -184,6 +195,7 @@ class FilterForm(forms.Form):
             },
             complete=complete if complete is not None else text.complete,
             single_chapter=data.get("single_chapter") or text.single_chapter,
+            crossover=data.get("crossover") or "",
             language=data.get("language") or text.language,
             ranges=ranges,
             updated_from=data.get("updated_from"),
@@ -219,6 +231,8 @@ def apply(works: QuerySet, filters: Filters) -> QuerySet:
         works = works.filter(complete) if filters.complete else works.exclude(complete)
     if filters.single_chapter:
         works = works.filter(chapter_count=1)
+    if filters.crossover:
+        works = works.filter(crossover=filters.crossover == "only")
     if filters.language:
         works = works.filter(language=filters.language)
     for item in filters.ranges:

@@ -111,6 +111,8 @@ def refresh_works_for(tag_ids: Iterable[int], filter_ids: Iterable[int]) -> int:
                 f"WHERE c.filter_id IN ({filters_sql}) AND t.work_id IN ({works})",
                 filters_args + tags_args,
             )
+        if Tag.objects.filter(pk__in=filter_ids, type=TagType.FANDOM).exists():
+            refresh_crossovers(works, tags_args)
     refresh_counts(set(tag_ids) | set(filter_ids))
     return count
 
@@ -126,7 +128,28 @@ def refresh_work(work) -> None:
     FilterTagging.objects.bulk_create(
         [FilterTagging(work=work, tag_id=pk) for pk in after - before], ignore_conflicts=True
     )
+    refresh_crossovers("%s", [work.pk])
     refresh_counts(before | after | raw)
+
+
+def refresh_crossovers(work_ids_sql: str, params: list) -> None:
+    """Mark works whose canonical fandoms don't all sit under one another as crossovers:
+    at least two of its fandom filters have no metatag among the work's own filters."""
+    from ficarchive.works.models import FilterTagging, Work
+
+    works, filtering = Work._meta.db_table, FilterTagging._meta.db_table
+    tags, metas = Tag._meta.db_table, Tag.metatags.through._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""UPDATE {works} SET crossover = (
+                SELECT COUNT(*) >= 2 FROM {filtering} ft JOIN {tags} t ON t.id = ft.tag_id
+                WHERE ft.work_id = {works}.id AND t.type = %s AND NOT EXISTS (
+                    SELECT 1 FROM {metas} m JOIN {filtering} up
+                    ON up.tag_id = m.to_tag_id AND up.work_id = ft.work_id
+                    WHERE m.from_tag_id = ft.tag_id))
+            WHERE id IN ({work_ids_sql})""",
+            [TagType.FANDOM, *params],
+        )
 
 
 def refresh_counts(tag_ids: Iterable[int]) -> None:

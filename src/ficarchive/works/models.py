@@ -32,13 +32,41 @@ def _is_member(user) -> bool:
 class WorkQuerySet(models.QuerySet):
     """The visibility rule lives here, once; every page, listing and count goes through it."""
 
-    def visible_to(self, user) -> WorkQuerySet:
+    def visible_to(self, user, *, muted: bool = False) -> WorkQuerySet:
         """Works `user` may see: drafts to their creators, hidden works to creators and staff,
-        restricted works to logged-in users, everything else to everyone."""
+        restricted works to logged-in users, everything else to everyone; minus what the
+        user muted (tags or creators), except their own works. `muted=True` keeps muted
+        works, for the one page where a reader asks for a work by its address."""
         if not _is_member(user):
             return self.public()
         shared = Q(posted=True) if user.is_staff else Q(posted=True, hidden_by_admin=False)
-        return self.filter(shared | Q(pk__in=self._created_by(user)))
+        works = self.filter(shared | Q(pk__in=self._created_by(user)))
+        return works if muted else works.without_muted(user)
+
+    def without_muted(self, user) -> WorkQuerySet:
+        tag_ids, user_ids = user.muted_ids()
+        if not tag_ids and not user_ids:
+            return self
+        hidden = Q()
+        if tag_ids:
+            hidden |= Q(pk__in=FilterTagging.objects.filter(tag_id__in=tag_ids).values("work_id"))
+            hidden |= Q(
+                pk__in=Work.tags.through.objects.filter(tag_id__in=tag_ids).values("work_id")
+            )
+        if user_ids:
+            hidden |= Q(
+                pk__in=Creatorship.objects.filter(
+                    pseud__user_id__in=user_ids, approved=True
+                ).values("work_id")
+            )
+        return self.exclude(hidden & ~Q(pk__in=self._created_by(user)))
+
+    def muted_for(self, user) -> bool:
+        """Whether this (single-work) queryset's work is one the user muted."""
+        if not _is_member(user):
+            return False
+        tag_ids, user_ids = user.muted_ids()
+        return bool(tag_ids or user_ids) and not self.without_muted(user).exists()
 
     def public(self) -> WorkQuerySet:
         """What guests see (and what public counts count)."""
@@ -106,6 +134,8 @@ class Work(models.Model):
     )
     word_count = models.PositiveIntegerField(default=0)
     chapter_count = models.PositiveIntegerField(default=0)
+    # Fandoms with no metatag in common among its canonical fandoms (see tags/wrangling.py).
+    crossover = models.BooleanField(default=False)
     # Reader statistics, kept as counters so listings can filter and sort on them.
     hits = models.PositiveIntegerField(default=0)
     kudos_count = models.PositiveIntegerField(default=0)

@@ -37,8 +37,11 @@ class LoginNeeded(Exception):
 
 def work_for_reader(request: HttpRequest, work_id: int) -> Work:
     """The work if the visitor may see it; Http404 if not (or LoginNeeded for guests)."""
-    work = Work.objects.visible_to(request.user).for_listing().filter(pk=work_id).first()
+    # Asked for by its address, a muted work still opens (with a notice), unlike in listings.
+    visible = Work.objects.visible_to(request.user, muted=True)
+    work = visible.for_listing().filter(pk=work_id).first()
     if work is not None:
+        work.muted = visible.filter(pk=work_id).muted_for(request.user)
         return work
     if not request.user.is_authenticated and Work.objects.needs_login().filter(pk=work_id).exists():
         raise LoginNeeded
