@@ -7,4 +7,6 @@ from django.http import HttpRequest
 
 
 def archive(request: HttpRequest) -> dict:
-    return {"ARCHIVE_NAME": settings.ARCHIVE_NAME}
+    from ficarchive.works.downloads import available_formats
+
+    return {"ARCHIVE_NAME": settings.ARCHIVE_NAME, "DOWNLOAD_FORMATS": available_formats()}

@@ -130,6 +130,9 @@ LOGOUT_REDIRECT_URL = "home"
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    # Accounts imported from eFiction arrive with its unsalted MD5 hashes: accepted at the
+    # first log-in, when Django re-hashes the password with Argon2.
+    "ficarchive.accounts.hashers.EFictionMD5PasswordHasher",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -10,6 +10,7 @@ from ficarchive.search import views as search
 from ficarchive.tags import views as tags
 from ficarchive.tags import wrangler_views as wrangler
 from ficarchive.tags.converters import TagNameConverter
+from ficarchive.works import imports
 from ficarchive.works import views as works
 
 register_converter(TagNameConverter, "tag")
@@ -19,6 +20,7 @@ urlpatterns = [
     # Works and chapters
     path("works/", works.work_index, name="works"),
     path("works/new/", works.work_new, name="work_new"),
+    path("works/import/", imports.import_works, name="import_works"),
     path("search/", works.search, name="search"),
     path("works/<int:work_id>/", works.work_show, name="work"),
     path("works/<int:work_id>/edit/", works.work_edit, name="work_edit"),
@@ -39,6 +41,7 @@ urlpatterns = [
         works.chapter_delete,
         name="chapter_delete",
     ),
+    path("downloads/<int:work_id>/<str:key>/", works.download, name="download"),
     path("adult/back/", works.adult_gate_back, name="adult_gate_back"),
     path("invitations/<int:creatorship_id>/", works.invitation_answer, name="invitation_answer"),
     # Series

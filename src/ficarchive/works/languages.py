@@ -15,3 +15,26 @@ LANGUAGES = [
     ("uk", "Українська"), ("vi", "Tiếng Việt"), ("zh", "中文"),
 ]  # fmt: skip
 LANGUAGE_NAMES = dict(LANGUAGES)
+
+_ENGLISH_NAMES = {
+    "arabic": "ar", "chinese": "zh", "czech": "cs", "danish": "da", "dutch": "nl",
+    "finnish": "fi", "french": "fr", "german": "de", "greek": "el", "hebrew": "he",
+    "hungarian": "hu", "indonesian": "id", "italian": "it", "japanese": "ja", "korean": "ko",
+    "norwegian": "no", "polish": "pl", "portuguese": "pt-br", "romanian": "ro",
+    "russian": "ru", "spanish": "es", "swedish": "sv", "thai": "th", "turkish": "tr",
+    "ukrainian": "uk", "vietnamese": "vi",
+}  # fmt: skip
+_BY_NAME = {name.casefold(): code for code, name in LANGUAGES}
+
+
+def language_code(value: str) -> str | None:
+    """The code for a language given as a code ("de"), its own name ("Deutsch") or its English
+    name ("German"); None when we don't know it."""
+    key = value.strip().casefold().replace("_", "-")
+    if key in LANGUAGE_NAMES:
+        return key
+    return (
+        _BY_NAME.get(key)
+        or _ENGLISH_NAMES.get(key)
+        or (key.split("-")[0] if key.split("-")[0] in LANGUAGE_NAMES else None)
+    )

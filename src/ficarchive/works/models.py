@@ -129,6 +129,10 @@ class Work(models.Model):
     posted = models.BooleanField(default=False)
     restricted = models.BooleanField(default=False)
     hidden_by_admin = models.BooleanField(default=False)
+    # Imported works: where they came from, and who wrote them when that person has no
+    # account here (shown as the byline, with the importer credited as archivist).
+    source_url = models.URLField(max_length=500, blank=True)
+    imported_creators = models.CharField(max_length=500, blank=True)
     comment_permission = models.CharField(
         max_length=12, choices=CommentPermission.choices, default=CommentPermission.EVERYONE
     )

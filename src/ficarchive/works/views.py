@@ -12,16 +12,18 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import OuterRef, Subquery
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from ficarchive.formats.export import FORMATS
+from ficarchive.formats.export import filename as export_filename
 from ficarchive.formats.sanitize import sanitize_html
 from ficarchive.search.listing import works_listing
 from ficarchive.tags.models import Tag, TagType
-from ficarchive.works import services
+from ficarchive.works import downloads, services
 from ficarchive.works.forms import ChapterForm, OrderForm, SeriesForm, WorkForm
 from ficarchive.works.models import Chapter, Creatorship, Series, SeriesWork, Work
 
@@ -388,4 +390,34 @@ def series_edit(request: HttpRequest, series_id: int) -> HttpResponse:
         return redirect(series)
     return render(
         request, "works/series_form.html", {"form": form, "order": order, "series": series}
+    )
+
+
+# -- downloads ------------------------------------------------------------------------------
+
+
+@reader_view
+def download(request: HttpRequest, work_id: int, key: str) -> HttpResponse:
+    """A work's file. Drafts and hidden works are never downloadable, not even by their
+    creators; restricted works need a login, like reading them."""
+    work = work_for_reader(request, work_id)
+    if not work.posted or work.hidden_by_admin:
+        raise Http404("This work can't be downloaded.")
+    fmt = FORMATS.get(key)
+    if fmt is None or not fmt.available():
+        raise Http404("No such download format here.")
+    path = downloads.cache_path(work, key)
+    if not path.exists():
+        downloads.build_download.enqueue(
+            work.pk, key, request.build_absolute_uri(work.get_absolute_url())
+        )
+    if not path.exists():
+        response = render(request, "works/download_pending.html", {"work": work}, status=202)
+        response["Retry-After"] = "5"
+        return response
+    return FileResponse(
+        path.open("rb"),
+        as_attachment=True,
+        filename=export_filename(work.title, fmt.extension),
+        content_type=fmt.content_type,
     )
