@@ -52,6 +52,8 @@ def test_layout_of_a_chaptered_work():
         "\n"
         "See the end of the chapter for more notes.\n"
         "\n"
+        "Chapter Text\n"
+        "\n"
         "First paragraph.\n"
         "\n"
         "Second paragraph.\n"
@@ -61,12 +63,16 @@ def test_layout_of_a_chaptered_work():
         "\n\n\n"
         "Chapter 2\n"
         "\n"
+        "Chapter Text\n"
+        "\n"
         "Untitled chapter text.\n"
         "\n\n\n"
         "Chapter 3: Storm\n"
         "\n"
         "Chapter Notes:\n"
         "See the end of the chapter for notes.\n"
+        "\n"
+        "Chapter Text\n"
         "\n"
         "The storm came in.\n"
         "\n"
@@ -97,7 +103,7 @@ def test_a_one_shot_has_no_chapter_heading_and_completed_stats():
     out = text(work)
     assert "Chapter 1" not in out
     assert "Stats: Published: 2024-01-02 Completed: 2024-03-04 Words: 2 Chapters: 1/1\n" in out
-    assert "stairs.\n\n\n\nOnly text.\n\n\n\nAfterword\n" in out
+    assert "stairs.\n\n\n\nWork Text:\n\nOnly text.\n\n\n\nAfterword\n" in out
 
 
 def test_long_paragraphs_are_never_wrapped():

@@ -204,10 +204,9 @@ def text(work: ParsedWork, ctx: ExportContext) -> str:
         blocks += _section("Chapter Summary", chapter.summary)
         if chapter.notes.strip() or chapter.end_notes.strip():
             blocks += _notes("Chapter Notes", chapter.notes, chapter.end_notes, chapter=True)
-        body = paragraphs(chapter.text)
-        if body and not headings:
-            body[0] = "\n\n" + body[0]  # set the text apart from the preface
-        blocks += body
+        # The same text markers a work page saved as text has, so the file imports back.
+        blocks.append("Chapter Text" if headings else "\n\nWork Text:")
+        blocks += paragraphs(chapter.text)
         blocks += _section("Chapter End Notes", chapter.end_notes)
 
     blocks.append("\n\nAfterword")

@@ -47,6 +47,10 @@ _FOOTER = {
     "hide creator's style", "« previous chapter", "next chapter »",
 }  # fmt: skip
 _COMMENTS_COUNT = re.compile(r"^comments \(\d[\d,]*\)$")
+# The closing lines of a download: "Afterword", the invitation to comment, the address.
+_DOWNLOAD_FOOTER = re.compile(
+    r"^(afterword|please drop by the .* and comment to let the creator know .*|https?://\S+)$"
+)
 _SINGLE_VALUE = {"rating", "language"}
 _ARROWS_ONLY = re.compile(r"[←→«»‹›\s]*(Previous Work|Next Work)?[←→«»‹›\s]*")
 
@@ -275,6 +279,7 @@ def _trim_footer(page: _Page, start: int, end: int) -> int:
         not page.keys[end - 1]
         or page.low[end - 1] in _FOOTER
         or _COMMENTS_COUNT.match(page.low[end - 1])
+        or _DOWNLOAD_FOOTER.match(page.low[end - 1])
     ):
         end -= 1
     return end
