@@ -3,10 +3,12 @@ moderates) and a `make_work` factory that posts through the real services."""
 
 from __future__ import annotations
 
+import os
 from datetime import date
 
 import pytest
 from django.test import Client
+from hypothesis import settings as hypothesis_settings
 
 from ficarchive.accounts.models import User
 from ficarchive.tags.models import Tag, TagType
@@ -15,6 +17,12 @@ from ficarchive.works.models import Chapter, Series, Work
 from ficarchive.works.services import SeriesChoice, WorkInput, save_chapter, save_work
 
 PASSWORD = "a long test password 1"
+
+# In CI, property tests draw the same examples every run, so a landing never depends on
+# luck; on developers' machines they explore new examples each time.
+hypothesis_settings.register_profile("ci", derandomize=True, print_blob=True)
+if os.environ.get("CI"):
+    hypothesis_settings.load_profile("ci")
 
 
 @pytest.fixture(autouse=True)
