@@ -27,8 +27,14 @@ def shelf(alice, carol):
         wrangling.set_canonical(Tag.objects.get(name=name), True)
 
 
-LISTINGS = ["/works/", "/search/?q=rain", "/tags/Fluff/works/", "/users/carol/works/",
-            "/users/carol/", "/"]
+LISTINGS = [
+    "/works/",
+    "/search/?q=rain",
+    "/tags/Fluff/works/",
+    "/users/carol/works/",
+    "/users/carol/",
+    "/",
+]
 
 
 @pytest.mark.parametrize("url", LISTINGS)
@@ -84,11 +90,13 @@ def test_muting_through_the_pages(shelf, bob):
 
 def test_muting_mistakes_are_explained(shelf, bob):
     client = client_for(bob)
-    page = unescape(client.post("/account/muted/", {"mute": "1", "username": "nobody"})
-                    .content.decode())
+    page = unescape(
+        client.post("/account/muted/", {"mute": "1", "username": "nobody"}).content.decode()
+    )
     assert "There is no user named “nobody”." in page
-    page = unescape(client.post("/account/muted/", {"mute": "1", "username": "bob"})
-                    .content.decode())
+    page = unescape(
+        client.post("/account/muted/", {"mute": "1", "username": "bob"}).content.decode()
+    )
     assert "You can't mute yourself." in page
 
 

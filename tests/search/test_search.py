@@ -249,3 +249,19 @@ def test_a_series_page_lists_parts_in_order_and_can_be_filtered(alice, guest_cli
     assert titles(guest_client.get(url)) == ["Part One", "Part Two"]
     mature = Tag.objects.get(name="Mature").pk
     assert titles(guest_client.get(url, {"ratings": [mature]})) == ["Part Two"]
+
+
+def test_too_many_matches_to_rank_fall_back_to_date_updated_and_say_so(shelf, guest_client):
+    from ficarchive.search.backends import SqliteBackend, backend
+
+    engine = backend()
+    if not isinstance(engine, SqliteBackend):
+        pytest.skip("only SQLite ranks with one full-text scan per match")
+    original = SqliteBackend.rank_limit
+    SqliteBackend.rank_limit = 1
+    try:
+        response = search(guest_client, "keeper")
+    finally:
+        SqliteBackend.rank_limit = original
+    assert "listed by date updated rather than by best match" in response.content.decode()
+    assert len(titles(response)) == 2

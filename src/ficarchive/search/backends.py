@@ -26,6 +26,19 @@ PG_EXCERPT_CHARS = 100_000
 
 class SqliteBackend:
     table = "search_workfts"
+    # FTS5 ranks a row only inside a MATCH query of its own, so ranking N matches costs N
+    # full-text scans: beyond this many matches, "best match" falls back to date updated.
+    rank_limit: int | None = 2000
+
+    def count(self, query: ParsedQuery) -> int:
+        match = to_fts5(query)
+        if match is None:
+            return 0
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT COUNT(*) FROM {self.table} WHERE {self.table} MATCH %s", [match]
+            )
+            return cursor.fetchone()[0]
 
     def upsert(self, documents: list[Document]) -> None:
         if not documents:
@@ -94,6 +107,10 @@ class SqliteBackend:
 
 class PostgresBackend:
     table = "search_workdocument"
+    rank_limit: int | None = None  # ts_rank_cd reads the stored vector: no re-scan per row
+
+    def count(self, query: ParsedQuery) -> int:
+        return 0
 
     def upsert(self, documents: list[Document]) -> None:
         if not documents:

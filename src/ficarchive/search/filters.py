@@ -72,6 +72,8 @@ class Filters:
     updated_to: object = None
     sort: str = "updated"
     descending: bool = True
+    # Set when too many works match to rank them all: the results are by date updated.
+    ranking_skipped: bool = False
 
     @property
     def active(self) -> bool:
@@ -248,7 +250,9 @@ def apply(works: QuerySet, filters: Filters) -> QuerySet:
     matches = engine.matches(filters.text)
     if matches is not None:
         works = works.filter(pk__in=RawSQL(*matches))
-        if filters.sort == "best":
+        too_many = engine.rank_limit is not None and engine.count(filters.text) > engine.rank_limit
+        filters.ranking_skipped = filters.sort == "best" and too_many
+        if filters.sort == "best" and not too_many:
             rank = engine.rank(filters.text, f"{Work._meta.db_table}.id")
             return works.annotate(rank=RawSQL(*rank)).order_by("rank", "-id")
     return order(works, filters)
