@@ -208,7 +208,10 @@ class Query:
     def url(self) -> str:
         from urllib.parse import urlencode
 
-        return "?" + urlencode(self.get(), doseq=True) if self.get() else "(no parameters)"
+        url = "?" + urlencode(self.get(), doseq=True) if self.get() else "(no parameters)"
+        if self.spec.get("muted"):
+            url += f"  [logged in, muting {', '.join(self.spec['muted'])}]"
+        return url
 
 
 def ranked_tags(tag_type: str) -> list[str]:
@@ -519,14 +522,19 @@ class Outcome:
         p95 = self.ours.p95_floor
         if p95 is None or not self.ours.seconds or p95 > self.target:
             return False
-        if self.query.kind == "listing" and self.query.spec:
+        if self.filtered:
             naive = None if self.naive is None else self.naive.p95_floor
             return naive is not None and naive / p95 >= LISTING_SPEEDUP
         return True
 
     @property
+    def filtered(self) -> bool:
+        """A filtered listing: the speed-up over naive is part of its target."""
+        return self.query.kind == "listing" and bool(set(self.query.spec) - {"sort"})
+
+    @property
     def target_text(self) -> str:
-        if self.query.kind == "listing" and self.query.spec:
+        if self.filtered:
             return f"<={self.target} ms, >={LISTING_SPEEDUP}x"
         return f"<={self.target} ms"
 
