@@ -11,9 +11,12 @@ import time
 from dataclasses import replace
 
 from django.db import connection
+from django.db.models import QuerySet
+from django.db.models.expressions import RawSQL
 
 from ficarchive.search.documents import FIELDS, Document
 from ficarchive.search.query import ParsedQuery, to_fts5, to_tsquery
+from ficarchive.works.models import Work
 
 START, STOP = "\x02", "\x03"
 # Relative weight of each field in "best match" ranking (title first, body last).
@@ -22,21 +25,27 @@ FTS5_WEIGHTS = "10.0, 6.0, 4.0, 2.0, 5.0, 3.0, 1.0"
 # tsvector may not exceed 1 MB. Words beyond still match; phrases and snippets there don't.
 PG_POSITIONED_CHARS = 300_000
 PG_EXCERPT_CHARS = 100_000
+# Snippets are cut from the first part of the excerpt: ts_headline's cost grows with the text
+# it reads (20 long works: 151 ms over 100,000 characters, 32 ms over 20,000).
+PG_SNIPPET_CHARS = 20_000
 
 
 class SqliteBackend:
     table = "search_workfts"
-    # FTS5 ranks a row only inside a MATCH query of its own, so ranking N matches costs N
-    # full-text scans: beyond this many matches, "best match" falls back to date updated.
-    rank_limit: int | None = 2000
+    # Ranking happens in the same FTS5 scan that finds the matches (see `ranked`), so even
+    # tens of thousands of matches rank in tens of milliseconds: no limit needed.
+    rank_limit: int | None = None
 
-    def count(self, query: ParsedQuery) -> int:
+    def count(self, query: ParsedQuery, limit: int) -> int:
+        """Matches of the query's positive terms, counted up to `limit` + 1."""
         match = to_fts5(query)
         if match is None:
             return 0
         with connection.cursor() as cursor:
             cursor.execute(
-                f"SELECT COUNT(*) FROM {self.table} WHERE {self.table} MATCH %s", [match]
+                f"SELECT COUNT(*) FROM (SELECT 1 FROM {self.table} "
+                f"WHERE {self.table} MATCH %s LIMIT %s)",
+                [match, limit + 1],
             )
             return cursor.fetchone()[0]
 
@@ -69,17 +78,17 @@ class SqliteBackend:
             return None
         return f"SELECT rowid FROM {self.table} WHERE {self.table} MATCH %s", [match]
 
-    def rank(self, query: ParsedQuery, outer_id: str) -> tuple[str, list] | None:
-        """A scalar subquery ranking the work `outer_id` (a column); lower is a better match.
-        FTS5 ranks only inside its own MATCH query, hence a subquery per ranked row."""
+    def ranked(self, works: QuerySet, query: ParsedQuery) -> QuerySet:
+        """`works` that match, joined to the index so each gets `rank` (lower is better)
+        from the very scan that found it. FTS5 ranks only inside its own MATCH query, so a
+        per-work subquery would rescan the index once per match."""
         match = to_fts5(query)
-        if match is None:
-            return None
-        return (
-            f"(SELECT bm25({self.table}, {FTS5_WEIGHTS}) FROM {self.table} "
-            f"WHERE {self.table} MATCH %s AND rowid = {outer_id})",
-            [match],
-        )
+        work_id = f'"{Work._meta.db_table}"."id"'
+        return works.extra(
+            tables=[self.table],
+            where=[f"{self.table}.rowid = {work_id}", f"{self.table} MATCH %s"],
+            params=[match],
+        ).annotate(rank=RawSQL(f"bm25({self.table}, {FTS5_WEIGHTS})", []))
 
     def excluded(self, query: ParsedQuery) -> tuple[str, list] | None:
         """SQL selecting the work_ids that contain any excluded word or phrase."""
@@ -107,10 +116,19 @@ class SqliteBackend:
 
 class PostgresBackend:
     table = "search_workdocument"
-    rank_limit: int | None = None  # ts_rank_cd reads the stored vector: no re-scan per row
+    # ts_rank_cd reads each match's whole stored vector (up to 1 MB), about 15 µs to 1 ms a
+    # work: beyond this many matches, "best match" falls back to date updated.
+    rank_limit: int | None = 5000
 
-    def count(self, query: ParsedQuery) -> int:
-        return 0
+    def count(self, query: ParsedQuery, limit: int) -> int:
+        """Matches of the query's positive terms, counted up to `limit` + 1."""
+        matches = self.matches(query)
+        if matches is None:
+            return 0
+        sql, params = matches
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT COUNT(*) FROM ({sql} LIMIT %s) AS m", [*params, limit + 1])
+            return cursor.fetchone()[0]
 
     def upsert(self, documents: list[Document]) -> None:
         if not documents:
@@ -187,16 +205,15 @@ class PostgresBackend:
         tsquery, params = self._tsquery(text)
         return f"SELECT work_id FROM {self.table} WHERE document @@ {tsquery}", params
 
-    def rank(self, query: ParsedQuery, outer_id: str) -> tuple[str, list] | None:
-        text = to_tsquery(query)
-        if text is None:
-            return None
-        tsquery, params = self._tsquery(text)
-        return (
-            f"(SELECT -ts_rank_cd(document, {tsquery}) FROM {self.table} "
-            f"WHERE work_id = {outer_id})",
-            params,
-        )
+    def ranked(self, works: QuerySet, query: ParsedQuery) -> QuerySet:
+        """`works` that match, joined to their documents, each with `rank` (lower is better)."""
+        tsquery, params = self._tsquery(to_tsquery(query))
+        work_id = f'"{Work._meta.db_table}"."id"'
+        return works.extra(
+            tables=[self.table],
+            where=[f"{self.table}.work_id = {work_id}", f"{self.table}.document @@ {tsquery}"],
+            params=params,
+        ).annotate(rank=RawSQL(f"-ts_rank_cd({self.table}.document, {tsquery})", params))
 
     def excluded(self, query: ParsedQuery) -> tuple[str, list] | None:
         pieces = [f"({to_tsquery(single)})" for single in exclusions(query)]
@@ -211,7 +228,8 @@ class PostgresBackend:
             return {}
         with connection.cursor() as cursor:
             cursor.execute(
-                f"""SELECT work_id, ts_headline(config, excerpt, to_tsquery(config, %s),
+                f"""SELECT work_id, ts_headline(config, left(excerpt, {PG_SNIPPET_CHARS}),
+                    to_tsquery(config, %s),
                     %s) FROM {self.table} WHERE work_id = ANY(%s)""",
                 [
                     text,

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 from html import escape
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 
 from ficarchive.pagination import paginate
+from ficarchive.search import filters as filters_module
 from ficarchive.search.backends import START, STOP, backend
 from ficarchive.search.filters import FilterForm, apply, facets
 
@@ -45,11 +47,13 @@ def works_listing(
     form.is_valid()  # fields that don't validate are left out and shown with their error
     filters = form.filters(default_sort)
     results = apply(works, filters).for_listing()
-    page = paginate(request, results)
+    page = paginate(request, results, limit=settings.LISTING_COUNT_LIMIT)
     snippets = backend().snippets(filters.text, [work.pk for work in page])
     for work in page:
         work.snippet = highlight(snippets[work.pk]) if work.pk in snippets else ""
     sidebar = facets(results)
+    sample = filters_module.FACET_SAMPLE
+    sampled = page.paginator.count > sample
     for items in sidebar.values():
         for item in items:
             item["include"] = _with(request.GET, "include", item["tag"].name)
@@ -65,6 +69,7 @@ def works_listing(
             "form": form,
             "filters": filters,
             "facets": sidebar,
+            "facets_sampled": sample if sampled else None,
             "query": query.urlencode(),
             "ignored": filters.text.ignored,
             **context,
