@@ -35,7 +35,15 @@ from ficarchive.formats.wordcount import count_words
 from ficarchive.search.backends import backend
 from ficarchive.search.documents import Document
 from ficarchive.tags.models import FIXED_TAGS, Tag, TagFilter, TagType, tag_key
-from ficarchive.works.models import Chapter, Creatorship, FilterTagging, Series, SeriesWork, Work
+from ficarchive.works.models import (
+    Chapter,
+    Creatorship,
+    FilterTagging,
+    Series,
+    SeriesWork,
+    Work,
+    refresh_creator_sort,
+)
 
 Progress = Callable[[str, int, int], None]
 
@@ -709,6 +717,7 @@ def build_corpus(
 
     began = clock.perf_counter()
     _count_tag_uses()
+    refresh_creator_sort()  # the rows went in with bulk_create: no signals
     _reset_sequences()
     if connection.vendor == "postgresql":
         report("analyze", 0, 1)

@@ -207,9 +207,9 @@ X_FRAME_OPTIONS = "DENY"
 
 ARCHIVE_NAME = env_str("FICARCHIVE_NAME", "Ficarchive")
 WORKS_PER_PAGE = 20
-# Listings count their matches up to this many; beyond it a page says "5,000+"
+# Listings count their matches up to this many; beyond it a page says "1,000+"
 # (docs/performance.md explains why).
-LISTING_COUNT_LIMIT = env_int("FICARCHIVE_LISTING_COUNT_LIMIT", 5000)
+LISTING_COUNT_LIMIT = env_int("FICARCHIVE_LISTING_COUNT_LIMIT", 1000)
 
 LOGGING = {
     "version": 1,

@@ -7,9 +7,11 @@ see (Work.objects.visible_to), and `facets` counts the commonest tags among the 
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 from django import forms
+from django.conf import settings
 from django.db import connection
 from django.db.models import (
     BooleanField,
@@ -34,7 +36,7 @@ from ficarchive.works.models import FilterTagging, Work
 SORTS = {
     # key: (label, field, descending by default)
     "best": ("Best Match", None, False),
-    "creator": ("Creator", "first_creator", False),
+    "creator": ("Creator", "creator_sort", False),
     "title": ("Title", "title", False),
     "posted": ("Date Posted", "published_on", True),
     "updated": ("Date Updated", "revised_at", True),
@@ -65,8 +67,8 @@ FACET_TYPES = [
 ]
 FACETS_PER_TYPE = 10
 # A filter set this small is read whole and its works sorted; a larger one is probed work by
-# work along the sort's index (see apply).
-DRIVE_LIMIT = 5000
+# work along the sort's index (see apply). None: worked out from the archive's size.
+DRIVE_LIMIT: int | None = None
 # The sidebar counts tags among this many results at most (the first ones, in the listing's
 # order), so its cost does not grow with the archive.
 FACET_SAMPLE = 1000
@@ -245,6 +247,19 @@ def _size(tag: Tag) -> int:
     return (tag.merger or tag).works_count if tag.merger_id else tag.works_count
 
 
+def drive_limit() -> int:
+    """The filter-set size below which reading the set beats walking the sort's index.
+
+    Walking finds a page of P works from a set of n among N after about P * N / n works;
+    reading costs about n. They cross at n = sqrt(P * N); probing a work costs more than
+    reading one, hence twice that (about 9,000 at a million works).
+    """
+    if DRIVE_LIMIT is not None:
+        return DRIVE_LIMIT
+    newest = Work.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    return max(1000, int(2 * math.sqrt(settings.WORKS_PER_PAGE * newest)))
+
+
 def read_first(works: QuerySet, tag: Tag) -> QuerySet:
     """Limit `works` to a small filter set by reading that set first, then only its works.
 
@@ -271,16 +286,52 @@ class AnyOfArray(Func):
 
 
 def apply(works: QuerySet, filters: Filters) -> QuerySet:
-    """Narrow and order `works` (already limited to what the reader may see).
+    """Narrow and order `works` (already limited to what the reader may see): the page.
 
     Tag filters are written so that the first page costs little whatever the tags: the
-    smallest included filter set is read first when it is small (DRIVE_LIMIT); otherwise
+    smallest included filter set is read first when it is small (drive_limit); otherwise
     each tag is an index probe per work while the database walks the sort's own index, and
     20 matches turn up long before the end. Exclusions are always probes (NOT EXISTS).
     """
     include = sorted(filters.include, key=_size)
-    if include and _size(include[0]) <= DRIVE_LIMIT:
+    if include and _size(include[0]) <= drive_limit():
         works = read_first(works, include.pop(0))
+    works = _narrow(works, filters, include)
+    engine = backend()
+    matches = engine.matches(filters.text)
+    if matches is not None and filters.sort == "best":
+        limit = engine.rank_limit
+        filters.ranking_skipped = limit is not None and engine.count(filters.text, limit) > limit
+        if not filters.ranking_skipped:
+            return engine.ranked(works, filters.text).order_by("rank", "-id")
+    if matches is not None:
+        works = works.filter(pk__in=RawSQL(*matches))
+    return order(works, filters)
+
+
+def matching_ids(works: QuerySet, filters: Filters) -> QuerySet:
+    """The ids of the works `apply` lists, unordered, in the form cheapest to count and to
+    sample for the sidebar: read along the smallest included filter set (stopping as soon
+    as enough are found), or along the works' own ids when nothing is included."""
+    include = sorted(filters.include, key=_size)
+    matches = backend().matches(filters.text)
+    if not include:
+        works = _narrow(works, filters, [])
+        if matches is not None:
+            works = works.filter(pk__in=RawSQL(*matches))
+        return works.order_by("pk").values_list("pk", flat=True)
+    works = _narrow(works, filters, include[1:])
+    if matches is not None:
+        works = works.filter(pk__in=RawSQL(*matches))
+    return (
+        works_with(include[0])
+        .filter(Exists(works.order_by().filter(pk=OuterRef("work_id"))))
+        .values_list("work_id", flat=True)
+    )
+
+
+def _narrow(works: QuerySet, filters: Filters, include: list[Tag]) -> QuerySet:
+    """Every filter but the text's positive terms, with `include` as per-work probes."""
     for tag in include:
         works = works.filter(_carries(tag))
     for tag in filters.exclude:
@@ -305,21 +356,10 @@ def apply(works: QuerySet, filters: Filters) -> QuerySet:
         works = works.filter(revised_at__date__gte=filters.updated_from)
     if filters.updated_to:
         works = works.filter(revised_at__date__lte=filters.updated_to)
-    engine = backend()
-    excluded = engine.excluded(filters.text)
+    excluded = backend().excluded(filters.text)
     if excluded is not None:
         works = works.exclude(pk__in=RawSQL(*excluded))
-    matches = engine.matches(filters.text)
-    if matches is not None:
-        if filters.sort == "best":
-            limit = engine.rank_limit
-            filters.ranking_skipped = (
-                limit is not None and engine.count(filters.text, limit) > limit
-            )
-            if not filters.ranking_skipped:
-                return engine.ranked(works, filters.text).order_by("rank", "-id")
-        works = works.filter(pk__in=RawSQL(*matches))
-    return order(works, filters)
+    return works
 
 
 def order(works: QuerySet, filters: Filters) -> QuerySet:
@@ -327,23 +367,20 @@ def order(works: QuerySet, filters: Filters) -> QuerySet:
     column = SORTS[sort][1]
     if column == "series_position" and "series_position" not in works.query.annotations:
         column = SORTS["updated"][1]
-    if column == "first_creator":
-        from django.db.models import Min
-
-        works = works.annotate(first_creator=Min("creatorships__pseud__name"))
     prefix = "-" if filters.descending else ""
     return works.order_by(f"{prefix}{column}", f"{prefix}id")
 
 
-def facets(works: QuerySet, sample: int | None = None) -> dict[str, list[dict]]:
-    """The commonest tags of each type among `works`, with counts, for the sidebar.
+def facets(ids: QuerySet, sample: int | None = None) -> dict[str, list[dict]]:
+    """The commonest tags of each type among the works `ids` (from matching_ids), with
+    counts, for the sidebar.
 
-    Only the first `sample` works in the listing's order are counted: the sidebar of a tag
-    on 200,000 works would otherwise group three million filter rows for every page view.
+    Only `sample` of the works are counted: the sidebar of a tag on 200,000 works would
+    otherwise group three million filter rows for every page view.
     """
-    first = list(works.values_list("pk", flat=True)[: sample or FACET_SAMPLE])
+    some = list(ids[: sample or FACET_SAMPLE])
     counts = (
-        FilterTagging.objects.filter(work_id__in=first)
+        FilterTagging.objects.filter(work_id__in=some)
         .values("tag_id")
         .annotate(n=Count("work_id"))
         .order_by("-n")

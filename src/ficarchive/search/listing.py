@@ -15,7 +15,7 @@ from django.shortcuts import render
 from ficarchive.pagination import paginate
 from ficarchive.search import filters as filters_module
 from ficarchive.search.backends import START, STOP, backend
-from ficarchive.search.filters import FilterForm, apply, facets
+from ficarchive.search.filters import FilterForm, apply, facets, matching_ids
 
 
 def highlight(snippet: str) -> str:
@@ -47,11 +47,12 @@ def works_listing(
     form.is_valid()  # fields that don't validate are left out and shown with their error
     filters = form.filters(default_sort)
     results = apply(works, filters).for_listing()
-    page = paginate(request, results, limit=settings.LISTING_COUNT_LIMIT)
+    matching = matching_ids(works, filters)
+    page = paginate(request, results, limit=settings.LISTING_COUNT_LIMIT, counted=matching)
     snippets = backend().snippets(filters.text, [work.pk for work in page])
     for work in page:
         work.snippet = highlight(snippets[work.pk]) if work.pk in snippets else ""
-    sidebar = facets(results)
+    sidebar = facets(matching)
     sample = filters_module.FACET_SAMPLE
     sampled = page.paginator.count > sample
     for items in sidebar.values():

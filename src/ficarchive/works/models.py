@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from django.core.validators import MaxLengthValidator, MinLengthValidator
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce, Lower, NullIf, Substr
 from django.urls import reverse
 from django.utils import timezone
 
@@ -19,6 +20,7 @@ CHAPTER_TEXT_MIN = 10
 CHAPTER_TEXT_MAX = 510_000
 # Columns listings sort by (besides revised_at, indexed on its own).
 SORT_COLUMNS = [
+    "creator_sort",
     "title",
     "published_on",
     "word_count",
@@ -146,6 +148,9 @@ class Work(models.Model):
     # account here (shown as the byline, with the importer credited as archivist).
     source_url = models.URLField(max_length=500, blank=True)
     imported_creators = models.CharField(max_length=500, blank=True)
+    # What "sort by creator" orders on: the byline's first name, lowercased. Kept by
+    # refresh_creator_sort whenever creatorships or pseud names change.
+    creator_sort = models.CharField(max_length=100, blank=True, editable=False)
     comment_permission = models.CharField(
         max_length=12, choices=CommentPermission.choices, default=CommentPermission.EVERYONE
     )
@@ -375,3 +380,22 @@ class SeriesWork(models.Model):
 
     def __str__(self) -> str:
         return f"Part {self.position} of {self.series}"
+
+
+def refresh_creator_sort(work_ids=None) -> None:
+    """Recompute Work.creator_sort for some works (all when `work_ids` is None).
+
+    One UPDATE, so bulk paths can call it once at the end. The signals in works/signals.py
+    call it for every creatorship saved or deleted and every pseud renamed; code that
+    changes creatorships with queryset.update() must call it itself.
+    """
+    first = (
+        Creatorship.objects.filter(work=OuterRef("pk"), approved=True)
+        .annotate(key=Lower("pseud__name"))
+        .order_by("key")
+        .values("key")[:1]
+    )
+    imported = NullIf(Lower("imported_creators"), Value(""))
+    key = Substr(Coalesce(imported, Subquery(first), Value("")), 1, 100)
+    works = Work.objects.all() if work_ids is None else Work.objects.filter(pk__in=work_ids)
+    works.update(creator_sort=key)
