@@ -20,7 +20,11 @@ html.parser into a small tree, repairs it, and writes it out again:
   href (an EPUB checker rejects them), and relative links are made absolute against the
   work's address;
 - images are replaced by a link to the picture, labelled with its alt text (see
-  `Images`), since EPUB 3 allows no remote images and we don't fetch anything.
+  `Images`), since EPUB 3 allows no remote images and we don't fetch anything;
+- a ruby keeps its base text and annotations; an `<rp>` that is a child of it is fallback
+  and is replaced by our own `(` `)` around every annotation, text after the last
+  annotation moves after the ruby, and a ruby with no annotation becomes a span. An `<rp>`
+  anywhere else is ordinary text. No other text is dropped.
 """
 
 from __future__ import annotations
@@ -107,10 +111,12 @@ _CLOSED_BY = {
     "th": {"td", "th", "tr", "tbody", "thead", "tfoot"},
     "thead": {"tbody", "tfoot"},
     "tbody": {"tbody", "tfoot"},
-    "rt": {"rt", "rp"},
-    "rp": {"rt", "rp"},
     "colgroup": {"colgroup", "thead", "tbody", "tfoot", "tr", "caption"},
 }
+# An rt or rp start tag ends these when they are the innermost open elements of a ruby, as
+# in html5's "generate implied end tags"; an element in between (a span, a table cell) keeps
+# the annotation where the author put it.
+_ENDED_BY_ANNOTATION = {"rt", "rp", "p", "li", "dd", "dt"}
 # Searching for an element to close stops at these (its list, table, ruby...).
 _SCOPES = {
     "a": set(),
@@ -124,10 +130,10 @@ _SCOPES = {
     "th": {"table"},
     "thead": {"table"},
     "tbody": {"table"},
-    "rt": {"ruby"},
-    "rp": {"ruby"},
     "colgroup": {"table"},
 }  # fmt: skip
+# A ruby beyond one of these is not "in scope" for an annotation (html5's default scope).
+_RUBY_SCOPE = {"table", "td", "th", "caption"}
 
 
 MAX_DEPTH = 120  # deeper elements keep their text but not their markup (no runaway recursion)
@@ -139,6 +145,10 @@ class _TreeBuilder(HTMLParser):
         self.root = Element("#root")
         self.stack: list[Element] = [self.root]
         self.skipping: list[str] = []
+        # Elements nested deeper than MAX_DEPTH: not in the tree, but still open, so that
+        # their end tags don't close an element of the same name further out.
+        self.too_deep: list[str] = []
+        self.too_deep_count: dict[str, int] = {}
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if self.skipping:
@@ -150,8 +160,12 @@ class _TreeBuilder(HTMLParser):
                 self.skipping.append(tag)
             return
         new_tag, new_class = RENAMED.get(tag, (tag, ""))
-        if new_tag not in KNOWN or len(self.stack) > MAX_DEPTH:
-            return  # not an element the allowlist keeps, or nested too deep: keep the text
+        if new_tag not in KNOWN:
+            return  # not an element the allowlist keeps: keep the text
+        if len(self.stack) > MAX_DEPTH:
+            if new_tag not in VOID:
+                self._open_too_deep(tag)
+            return
         self._close_implied(new_tag)
         element = Element(new_tag, source=tag)
         for name, value in attrs:
@@ -168,9 +182,22 @@ class _TreeBuilder(HTMLParser):
             self.handle_endtag(tag)
 
     def _close_implied(self, tag: str) -> None:
+        if tag in {"rt", "rp"}:
+            self._end_annotation()
+            return
         for open_tag, closers in _CLOSED_BY.items():
             if tag in closers:
                 self._close(open_tag, _SCOPES[open_tag])
+
+    def _end_annotation(self) -> None:
+        """Close what an rt or rp start tag ends. Only the innermost elements, and only in a
+        ruby: closing through a span or cell would turn text the author kept apart into
+        ruby fallback, which the converter replaces (and so loses)."""
+        ruby = next((e for e in reversed(self.stack) if e.tag in {"ruby", *_RUBY_SCOPE}), None)
+        if ruby is None or ruby.tag != "ruby":
+            return
+        while self.stack[-1] is not ruby and self.stack[-1].tag in _ENDED_BY_ANNOTATION:
+            self.stack.pop()
 
     def _close(self, tag: str, scope: set[str]) -> bool:
         for index in range(len(self.stack) - 1, 0, -1):
@@ -182,14 +209,33 @@ class _TreeBuilder(HTMLParser):
                 return False
         return False
 
+    def _open_too_deep(self, tag: str) -> None:
+        self.too_deep.append(tag)
+        self.too_deep_count[tag] = self.too_deep_count.get(tag, 0) + 1
+
+    def _close_too_deep(self, tag: str) -> bool:
+        """Close the innermost too-deep element named `tag` (popping each at most once, so
+        hostile nesting costs linear time)."""
+        if not self.too_deep_count.get(tag):
+            return False
+        while True:
+            name = self.too_deep.pop()
+            self.too_deep_count[name] -= 1
+            if name == tag:
+                return True
+
     def handle_endtag(self, tag: str) -> None:
         if self.skipping:
             if tag == self.skipping[-1]:
                 self.skipping.pop()
             return
+        if self._close_too_deep(tag):
+            return
         for index in range(len(self.stack) - 1, 0, -1):
             if self.stack[index].source == tag:
                 del self.stack[index:]
+                self.too_deep.clear()
+                self.too_deep_count.clear()
                 return
 
     def handle_data(self, data: str) -> None:
