@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.utils import timezone
 from django_tasks import task
 
@@ -118,15 +118,26 @@ def read_file(file_id: int) -> str:
         changes = {"status": Status.FAILED, "error": str(error)}
     except Exception:  # a bug or an exhausted resource must not leave the file waiting forever
         logger.exception("Reading import file %s failed", file_id)
-        changes = {
-            "status": Status.FAILED,
-            "error": f"{file.name} could not be read because of an error in the archive; "
-            "the archive's staff can find the details in its log.",
-        }
+        changes = _internal_error(file.name)
     else:
         changes = {"status": Status.PARSED, "result": work.as_json(), "data": b""}
-    ImportFile.objects.filter(pk=file_id, status=Status.PENDING).update(**changes)
+    waiting = ImportFile.objects.filter(pk=file_id, status=Status.PENDING)
+    try:
+        with transaction.atomic():
+            waiting.update(**changes)
+    except DatabaseError:  # a result the database refuses to store
+        logger.exception("Storing what was read from import file %s failed", file_id)
+        changes = _internal_error(file.name)
+        waiting.update(**changes)
     return str(changes["status"])
+
+
+def _internal_error(name: str) -> dict:
+    return {
+        "status": Status.FAILED,
+        "error": f"{name} could not be read because of an error in the archive; "
+        "the archive's staff can find the details in its log.",
+    }
 
 
 # -- showing ----------------------------------------------------------------------------------
