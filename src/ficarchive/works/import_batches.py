@@ -162,12 +162,14 @@ def _choices(batch: ImportBatch, post: bool = True) -> ImportChoices:
     return ImportChoices(pseud=batch.owner.default_pseud, post=post, fandoms=batch.fandoms)
 
 
-def results(batch: ImportBatch) -> list[FileResult]:
-    """What was found in each file so far, from the stored results (nothing is parsed)."""
+def results(batch: ImportBatch, *, works: bool = True) -> list[FileResult]:
+    """What was found in each file so far, from the stored results (nothing is parsed);
+    without `works`, only each file's status, for the page that waits for them."""
     out = []
-    for file in batch.files.defer("data"):
+    files = batch.files.defer("data") if works else batch.files.defer("data", "result")
+    for file in files:
         item = FileResult(name=file.name, status=file.status, error=file.error)
-        if file.status == Status.PARSED:
+        if works and file.status == Status.PARSED:
             item.work = ParsedWork.from_json(file.result)
             item.problems = import_problems(item.work, _choices(batch))
         out.append(item)

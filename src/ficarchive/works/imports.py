@@ -101,15 +101,15 @@ def import_batch(request: HttpRequest, batch_id: int) -> HttpResponse:
     )
     if request.method == "POST":
         return _finish(request, batch)
-    results = import_batches.results(batch)
     if import_batches.is_waiting(batch):
         context = {
             "batch": batch,
-            "results": results,
+            "results": import_batches.results(batch, works=False),
             "refresh": REFRESH_SECONDS,
             "slow": import_batches.is_slow(batch),
         }
         return render(request, "works/import_waiting.html", context)
+    results = import_batches.results(batch)
     context = {"batch": batch, "results": results, "postable": any(r.work for r in results)}
     return render(request, "works/import_preview.html", context)
 
