@@ -109,6 +109,14 @@ def test_when_no_file_can_be_read_there_is_nothing_to_post(alice):
     assert "Discard this import" in page
 
 
+def test_fifty_files_and_pasted_text_can_be_imported_in_one_go(alice):
+    files = [upload(f"keeper-{n:02d}.md", STORY) for n in range(50)]
+    preview = check(client_for(alice), files, text=STORY, fandoms="Lighthouses")
+    page = preview.content.decode()
+    assert "keeper-49.md" in page and "pasted.txt" in page
+    assert page.count("The Lighthouse Keeper") == 51
+
+
 def test_pasted_text_imports_too(alice):
     client = client_for(alice)
     preview = check(client, text=STORY, fandoms="Lighthouses")

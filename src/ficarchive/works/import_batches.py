@@ -86,7 +86,7 @@ def _store(
     )
     file_ids = []
     for position, (name, data) in enumerate(files):
-        if position >= MAX_FILES:
+        if position >= MAX_FILES + 1:  # the files, and pasted text
             raise ValidationError(f"Import at most {MAX_FILES} files at a time.")
         check_upload(name, len(data))
         file = ImportFile.objects.create(
