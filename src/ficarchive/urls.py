@@ -21,6 +21,7 @@ urlpatterns = [
     path("works/", works.work_index, name="works"),
     path("works/new/", works.work_new, name="work_new"),
     path("works/import/", imports.import_works, name="import_works"),
+    path("works/import/<int:batch_id>/", imports.import_batch, name="import_batch"),
     path("search/", works.search, name="search"),
     path("works/<int:work_id>/", works.work_show, name="work"),
     path("works/<int:work_id>/edit/", works.work_edit, name="work_edit"),

@@ -29,8 +29,12 @@ def shelf(alice):
         additional=("Angst",),
         chapters=("The keeper watched the storm break against the lamp room glass.",),
     )
-    make_work(alice, "Orchard Days", additional=("Fluff",),
-              chapters=("Apples and bees, and nobody needed a keeper at all.",))
+    make_work(
+        alice,
+        "Orchard Days",
+        additional=("Fluff",),
+        chapters=("Apples and bees, and nobody needed a keeper at all.",),
+    )
     for name in ["Fluff", "Angst"]:
         wrangling.set_canonical(Tag.objects.get(name=name), True)
 

@@ -144,3 +144,8 @@ def test_entities_and_whitespace():
     ]
     assert paragraphs("") == []
     assert paragraphs("<p> </p><div><br></div>") == []
+
+
+def test_ruby_gets_its_own_parentheses_and_keeps_every_other_text():
+    assert paragraphs("<p><ruby>漢<rp>[</rp><rt>kan</rt><rp>]</rp></ruby>字</p>") == ["漢(kan)字"]
+    assert paragraphs("<p><ruby>a<rt><span><rp>kept</rp></span></rt></ruby></p>") == ["a(kept)"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date
 
 from hypothesis import HealthCheck, given, settings
@@ -82,3 +83,9 @@ def test_export_then_import_gives_the_work_back(work, key):
         if len(work.chapters) > 1:
             assert got.title == expected.title
         assert same_text(got.text, expected.text)
+
+
+@settings(max_examples=50, deadline=None)
+@given(works())
+def test_a_parsed_work_stored_as_json_reads_back_the_same(work):
+    assert ParsedWork.from_json(json.loads(json.dumps(work.as_json()))) == work

@@ -62,6 +62,21 @@ class ParsedWork:
         data["series"] = [{"title": s.title, "position": s.position} for s in self.series]
         return data
 
+    @classmethod
+    def from_json(cls, data: dict) -> ParsedWork:
+        """The work as_json() described: a parse is stored once and read back when the
+        person importing confirms, instead of parsing the file again."""
+        fields = dict(data)
+        fields["published"] = _date(fields.get("published"))
+        fields["updated"] = _date(fields.get("updated"))
+        fields["series"] = [SeriesPart(**part) for part in fields.get("series", [])]
+        fields["chapters"] = [ParsedChapter(**chapter) for chapter in fields.get("chapters", [])]
+        return cls(**fields)
+
+
+def _date(value: str | None) -> date | None:
+    return date.fromisoformat(value) if value else None
+
 
 class FormatError(ValueError):
     """A file that can't be read or written, with a message for the person importing it."""

@@ -1,30 +1,25 @@
-"""The "Import a work" page: upload files or paste text, check what was recovered, post.
-
-Uploaded files wait in MEDIA_ROOT/imports/<token>/ between the two steps, so nothing is
-parsed from the browser's word and nothing is saved before the person confirms.
+"""The "Import works" pages: upload files or paste text, wait while they are read, check
+what was found, then post. The rules live in works/import_batches.py; these views only
+turn requests into calls to it and its answers into pages.
 """
 
 from __future__ import annotations
 
-import secrets
-import shutil
-from pathlib import Path
+from collections.abc import Iterator
 
 from django import forms
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 
-from ficarchive.formats.importers import LIMIT_BYTES, parse
-from ficarchive.formats.work import FormatError
 from ficarchive.tags.services import split_tag_names
-from ficarchive.works.exchange import ImportChoices, create_from_parsed, import_problems
+from ficarchive.works import import_batches
+from ficarchive.works.import_batches import MAX_FILES, check_upload
+from ficarchive.works.models import ImportBatch
 
-MAX_FILES = 50
-SESSION_KEY = "pending_import"
+REFRESH_SECONDS = 2
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -66,89 +61,78 @@ class ImportForm(forms.Form):
         if len(files) > MAX_FILES:
             raise ValidationError(f"Import at most {MAX_FILES} files at a time.")
         for upload in files:
-            if upload.size > LIMIT_BYTES:
-                raise ValidationError(
-                    f"{upload.name} is {upload.size / 1e6:.1f} MB; files can be at most "
-                    f"{LIMIT_BYTES // 1_000_000} MB."
-                )
+            check_upload(upload.name, upload.size)
         return data
 
 
-def _pending_dir(token: str) -> Path:
-    return Path(settings.MEDIA_ROOT) / "imports" / token
-
-
-def _parse_all(folder: Path, split: bool) -> list[dict]:
-    results = []
-    for path in sorted(folder.iterdir()):
-        name = path.name.split("-", 1)[1]
-        try:
-            results.append(
-                {"name": name, "work": parse(name, path.read_bytes(), split_chapters=split)}
-            )
-        except FormatError as error:
-            results.append({"name": name, "error": str(error)})
-    return results
+def _files(data: dict) -> Iterator[tuple[str, bytes]]:
+    """The uploads and the pasted text as (name, bytes), read one at a time."""
+    for upload in data["files"]:
+        yield upload.name, upload.read()
+    if data["text"].strip():
+        yield "pasted.txt", data["text"].encode()
 
 
 @login_required
 def import_works(request: HttpRequest) -> HttpResponse:
-    pending = request.session.get(SESSION_KEY)
-    if request.method == "POST" and "confirm" in request.POST and pending:
-        return _confirm(request, pending)
     form = ImportForm(request.POST if request.method == "POST" else None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        token = secrets.token_hex(16)
-        folder = _pending_dir(token)
-        folder.mkdir(parents=True)
-        uploads = form.cleaned_data["files"]
-        for index, upload in enumerate(uploads):
-            safe = Path(upload.name).name.replace("/", "_")[:100] or "upload"
-            with (folder / f"{index:03d}-{safe}").open("wb") as out:
-                for chunk in upload.chunks():
-                    out.write(chunk)
-        if form.cleaned_data["text"].strip():
-            (folder / f"{len(uploads):03d}-pasted.txt").write_text(form.cleaned_data["text"])
-        pending = {
-            "token": token,
-            "split": form.cleaned_data["split_chapters"],
-            "fandoms": split_tag_names(form.cleaned_data["fandoms"]),
-        }
-        request.session[SESSION_KEY] = pending
-        return _preview(request, pending)
-    return render(request, "works/import.html", {"form": form})
-
-
-def _choices(request: HttpRequest, pending: dict, post: bool = True) -> ImportChoices:
-    return ImportChoices(pseud=request.user.default_pseud, post=post, fandoms=pending["fandoms"])
-
-
-def _preview(request: HttpRequest, pending: dict) -> HttpResponse:
-    results = _parse_all(_pending_dir(pending["token"]), pending["split"])
-    for item in results:
-        if "work" in item:
-            item["problems"] = import_problems(item["work"], _choices(request, pending))
-    return render(request, "works/import_preview.html", {"results": results})
-
-
-def _confirm(request: HttpRequest, pending: dict) -> HttpResponse:
-    folder = _pending_dir(pending["token"])
-    post = request.POST.get("confirm") == "post"
-    imported, failed = [], []
-    for item in _parse_all(folder, pending["split"]) if folder.exists() else []:
-        if "error" in item:
-            failed.append(f"{item['name']}: {item['error']}")
-            continue
         try:
-            imported.append(create_from_parsed(item["work"], _choices(request, pending, post)))
+            batch = import_batches.start_import(
+                request.user,
+                _files(form.cleaned_data),
+                split_chapters=form.cleaned_data["split_chapters"],
+                fandoms=split_tag_names(form.cleaned_data["fandoms"]),
+            )
         except ValidationError as error:
-            failed.append(f"{item['name']}: {' '.join(error.messages)}")
-    shutil.rmtree(folder, ignore_errors=True)
-    del request.session[SESSION_KEY]
-    for work in imported:
+            form.add_error(None, error)
+        else:
+            return redirect(batch)
+    waiting = ImportBatch.objects.filter(owner=request.user)
+    return render(request, "works/import.html", {"form": form, "waiting": waiting})
+
+
+@login_required
+def import_batch(request: HttpRequest, batch_id: int) -> HttpResponse:
+    """While files are being read, a page that reloads itself; then what was found in
+    each, with the buttons to post, save as drafts or discard."""
+    batch = get_object_or_404(
+        ImportBatch.objects.select_related("owner"), pk=batch_id, owner=request.user
+    )
+    if request.method == "POST":
+        return _finish(request, batch)
+    if import_batches.is_waiting(batch):
+        context = {
+            "batch": batch,
+            "results": import_batches.results(batch, works=False),
+            "refresh": REFRESH_SECONDS,
+            "slow": import_batches.is_slow(batch),
+        }
+        return render(request, "works/import_waiting.html", context)
+    results = import_batches.results(batch)
+    context = {"batch": batch, "results": results, "postable": any(r.work for r in results)}
+    return render(request, "works/import_preview.html", context)
+
+
+def _finish(request: HttpRequest, batch: ImportBatch) -> HttpResponse:
+    action = request.POST.get("confirm")
+    if action == "discard":
+        import_batches.discard_import(request.user, batch.pk)
+        messages.success(request, "Import discarded; nothing was posted.")
+        return redirect("import_works")
+    if action not in {"post", "draft"}:
+        return redirect(batch)
+    try:
+        outcome = import_batches.confirm_import(request.user, batch.pk, post=action == "post")
+    except ImportBatch.DoesNotExist:
+        raise Http404("This import was already posted or discarded.") from None
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(batch)
+    for work in outcome.imported:
         messages.success(request, f"Imported “{work.title}”.")
-    for line in failed:
+    for line in outcome.failed:
         messages.error(request, f"Not imported: {line}")
-    if len(imported) == 1 and not failed:
-        return redirect(imported[0])
+    if len(outcome.imported) == 1 and not outcome.failed:
+        return redirect(outcome.imported[0])
     return redirect("user_works", request.user.username)

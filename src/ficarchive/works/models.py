@@ -399,3 +399,58 @@ def refresh_creator_sort(work_ids=None) -> None:
     key = Substr(Coalesce(imported, Subquery(first), Value("")), 1, 100)
     works = Work.objects.all() if work_ids is None else Work.objects.filter(pk__in=work_ids)
     works.update(creator_sort=key)
+
+
+# -- imports waiting for confirmation ---------------------------------------------------------
+
+
+class ImportBatch(models.Model):
+    """Files someone uploaded on the "Import works" page, kept until they post them.
+
+    Parsing happens in a background task, not in the upload request (a hostile file can
+    cost seconds of CPU); the person then confirms from the stored result, so nothing is
+    parsed twice and nothing is saved as a work before they have seen it.
+    """
+
+    owner = models.ForeignKey(
+        "accounts.User", on_delete=models.CASCADE, related_name="import_batches"
+    )
+    split_chapters = models.BooleanField(default=False)
+    fandoms = models.JSONField(default=list, blank=True)  # for works whose file names none
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Import {self.pk} by {self.owner}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("import_batch", args=[self.pk])
+
+
+class ImportFile(models.Model):
+    """One uploaded file of a batch: its bytes until parsed, then what was found in it
+    (ParsedWork.as_json()) or why it could not be read."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting to be read"
+        PARSED = "parsed", "Read"
+        FAILED = "failed", "Could not be read"
+
+    batch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE, related_name="files")
+    position = models.PositiveIntegerField()
+    name = models.CharField(max_length=100)
+    data = models.BinaryField(default=b"")  # emptied once parsed: the result is what's kept
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    result = models.JSONField(null=True, blank=True)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["position", "id"]
+        constraints = [
+            models.UniqueConstraint("batch", "position", name="unique_import_file_position")
+        ]
+
+    def __str__(self) -> str:
+        return self.name

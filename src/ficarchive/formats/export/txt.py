@@ -54,6 +54,8 @@ class _Text:
 
     def element(self, node: Element, pre: bool) -> None:
         tag = node.tag
+        if node.fallback:
+            return  # a ruby's own "(" ")", written again around each annotation below
         if tag == "br":
             self.buffer.append("\n")
         elif tag == "img":
@@ -72,7 +74,7 @@ class _Text:
             for child in node.children:
                 if isinstance(child, Element) and child.tag == "rt":
                     self.buffer.append("(" + _inline(child) + ")")
-                elif not (isinstance(child, Element) and child.tag == "rp"):
+                else:
                     self.walk([child], pre)
         elif tag == "q":
             self.buffer.append("“")

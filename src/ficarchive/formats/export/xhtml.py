@@ -20,7 +20,11 @@ html.parser into a small tree, repairs it, and writes it out again:
   href (an EPUB checker rejects them), and relative links are made absolute against the
   work's address;
 - images are replaced by a link to the picture, labelled with its alt text (see
-  `Images`), since EPUB 3 allows no remote images and we don't fetch anything.
+  `Images`), since EPUB 3 allows no remote images and we don't fetch anything;
+- a ruby keeps its base text and annotations; an `<rp>` written as a child of it is
+  fallback and is replaced by our own `(` `)` around every annotation, text after the last
+  annotation moves after the ruby, and a ruby with no annotation becomes a span. An `<rp>`
+  anywhere else is ordinary text. No other text is dropped.
 """
 
 from __future__ import annotations
@@ -40,6 +44,7 @@ class Element:
     children: list[Element | str] = field(default_factory=list)
     source: str = ""  # the tag name the author wrote, for matching end tags
     trailing: list[Element | str] = field(default_factory=list)  # to move after it (ruby)
+    fallback: bool = False  # an rp written directly in a ruby: we write our own instead
 
     def classes(self) -> list[str]:
         return self.attrs.get("class", "").split()
@@ -107,10 +112,13 @@ _CLOSED_BY = {
     "th": {"td", "th", "tr", "tbody", "thead", "tfoot"},
     "thead": {"tbody", "tfoot"},
     "tbody": {"tbody", "tfoot"},
-    "rt": {"rt", "rp"},
-    "rp": {"rt", "rp"},
     "colgroup": {"colgroup", "thead", "tbody", "tfoot", "tr", "caption"},
 }
+# An rt or rp start tag ends these only when they are the innermost open elements of a ruby
+# (html5's "generate implied end tags"): a span or a table cell in between keeps the
+# annotation where the author put it.
+_ENDED_BY_ANNOTATION = {"rt", "rp", "p", "li", "dd", "dt"}
+_RUBY_SCOPE = {"ruby", "table", "td", "th", "caption"}
 # Searching for an element to close stops at these (its list, table, ruby...).
 _SCOPES = {
     "a": set(),
@@ -124,8 +132,6 @@ _SCOPES = {
     "th": {"table"},
     "thead": {"table"},
     "tbody": {"table"},
-    "rt": {"ruby"},
-    "rp": {"ruby"},
     "colgroup": {"table"},
 }  # fmt: skip
 
@@ -139,6 +145,12 @@ class _TreeBuilder(HTMLParser):
         self.root = Element("#root")
         self.stack: list[Element] = [self.root]
         self.skipping: list[str] = []
+        # The open elements as the markup nests them, implied end tags aside: (source tag,
+        # nested deeper than MAX_DEPTH). Whether an rp is fallback depends on where the
+        # author wrote it, not on where implied end tags moved it; and an element too deep
+        # for the tree stays open here, so its end tag doesn't close one further out.
+        self.written: list[tuple[str, bool]] = []
+        self.written_count: dict[str, int] = {}
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if self.skipping:
@@ -150,10 +162,15 @@ class _TreeBuilder(HTMLParser):
                 self.skipping.append(tag)
             return
         new_tag, new_class = RENAMED.get(tag, (tag, ""))
-        if new_tag not in KNOWN or len(self.stack) > MAX_DEPTH:
-            return  # not an element the allowlist keeps, or nested too deep: keep the text
+        if new_tag not in KNOWN:
+            return  # not an element the allowlist keeps: keep the text
+        if len(self.stack) > MAX_DEPTH:
+            if new_tag not in VOID:
+                self._open_written(tag, too_deep=True)
+            return
         self._close_implied(new_tag)
         element = Element(new_tag, source=tag)
+        element.fallback = tag == "rp" and bool(self.written) and self.written[-1][0] == "ruby"
         for name, value in attrs:
             element.attrs.setdefault(name.lower(), name if value is None else value)
         if new_class:
@@ -161,6 +178,7 @@ class _TreeBuilder(HTMLParser):
         self.stack[-1].children.append(element)
         if new_tag not in VOID:
             self.stack.append(element)
+            self._open_written(tag, too_deep=False)
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.handle_starttag(tag, attrs)
@@ -168,9 +186,19 @@ class _TreeBuilder(HTMLParser):
             self.handle_endtag(tag)
 
     def _close_implied(self, tag: str) -> None:
+        if tag in {"rt", "rp"}:
+            self._end_annotation()
+            return
         for open_tag, closers in _CLOSED_BY.items():
             if tag in closers:
                 self._close(open_tag, _SCOPES[open_tag])
+
+    def _end_annotation(self) -> None:
+        scope = next((e for e in reversed(self.stack) if e.tag in _RUBY_SCOPE), None)
+        if scope is None or scope.tag != "ruby":
+            return
+        while self.stack[-1] is not scope and self.stack[-1].tag in _ENDED_BY_ANNOTATION:
+            self.stack.pop()
 
     def _close(self, tag: str, scope: set[str]) -> bool:
         for index in range(len(self.stack) - 1, 0, -1):
@@ -182,11 +210,29 @@ class _TreeBuilder(HTMLParser):
                 return False
         return False
 
+    def _open_written(self, tag: str, too_deep: bool) -> None:
+        self.written.append((tag, too_deep))
+        self.written_count[tag] = self.written_count.get(tag, 0) + 1
+
+    def _close_written(self, tag: str) -> bool | None:
+        """Close the innermost written element named `tag`, and say whether it was too deep
+        for the tree (None: none is open). Each entry is popped once: linear time even for
+        hostile nesting."""
+        if not self.written_count.get(tag):
+            return None
+        while True:
+            name, too_deep = self.written.pop()
+            self.written_count[name] -= 1
+            if name == tag:
+                return too_deep
+
     def handle_endtag(self, tag: str) -> None:
         if self.skipping:
             if tag == self.skipping[-1]:
                 self.skipping.pop()
             return
+        if self._close_written(tag) is not False:
+            return  # too deep for the tree, or not open at all
         for index in range(len(self.stack) - 1, 0, -1):
             if self.stack[index].source == tag:
                 del self.stack[index:]
@@ -241,6 +287,8 @@ def _repair(children: list[Node], parent: str, ctx: _Context) -> list[Node]:
             out.append(node)
             continue
         element = node
+        if element.fallback:
+            continue  # replaced by our own around each annotation (see _fix_ruby)
         tag = element.tag
         if tag in PARENTS and parent not in PARENTS[tag]:
             if tag in {"col", "colgroup"}:
@@ -433,8 +481,11 @@ def _fix_figure(element: Element, children: list[Node], ctx: _Context) -> list[N
 def _fix_ruby(element: Element, children: list[Node], ctx: _Context) -> list[Node]:
     # A ruby is base text followed by annotations and ends with one; what follows the last
     # annotation is moved out (see _repair), and a ruby without any is just text. The
-    # authors' fallback parentheses are replaced by our own around every annotation.
-    children = [n for n in children if not (isinstance(n, Element) and n.tag == "rp")]
+    # authors' fallback parentheses were left out (see _repair) and are replaced by our own
+    # around every annotation; an rp that implied end tags brought here is ordinary text.
+    for node in children:
+        if isinstance(node, Element) and node.tag == "rp":
+            _demote(node, True)
     last = max(
         (i for i, n in enumerate(children) if isinstance(n, Element) and n.tag == "rt"),
         default=-1,

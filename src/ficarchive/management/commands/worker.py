@@ -10,8 +10,9 @@ from django.core.management.base import BaseCommand, CommandError
 class Command(BaseCommand):
     help = (
         "Run background tasks queued in the database, such as recomputing filter sets after "
-        "wrangling. Needs FICARCHIVE_TASKS=database; with the default (immediate) tasks run "
-        "inside the web process and no worker is needed. --batch runs what is queued and exits."
+        "wrangling and reading files uploaded for import. Needs FICARCHIVE_TASKS=database; "
+        "with the default (immediate) tasks run inside the web process and no worker is "
+        "needed. --batch runs what is queued and exits."
     )
 
     def add_arguments(self, parser) -> None:
