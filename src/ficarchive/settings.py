@@ -64,7 +64,13 @@ def _database() -> dict:
             "transaction_mode": "IMMEDIATE",
             "timeout": 20,
         }
-    elif engine != "django.db.backends.postgresql":
+    elif engine == "django.db.backends.postgresql":
+        # Parallel workers start up for every LIMIT-20 listing query and made the filtered
+        # pages 5-20x slower at a million works (docs/performance.md); a web request is
+        # better served by one process, and other requests use the other cores.
+        options = config.setdefault("OPTIONS", {})
+        options["options"] = f"{options.get('options', '')} -c max_parallel_workers_per_gather=0"
+    else:
         raise ImproperlyConfigured(
             "FICARCHIVE_DATABASE_URL must be a sqlite:// or postgres:// URL; "
             f"got {url.split(':')[0]}://."

@@ -56,25 +56,36 @@ class WorkQuerySet(models.QuerySet):
         return works if muted else works.without_muted(user)
 
     def without_muted(self, user) -> WorkQuerySet:
-        # NOT EXISTS rather than NOT IN: PostgreSQL plans NOT IN over a large subquery as a
-        # rescan per work once it outgrows work_mem.
+        """Minus the works of tags and creators `user` muted, except the user's own works.
+
+        Each mute is its own NOT EXISTS (NOT IN is planned by PostgreSQL as a rescan per
+        work once it outgrows work_mem), ANDed so the database can run them as anti-joins.
+        A canonical tag is checked in filter sets only (they hold its synonyms' and subtags'
+        works); other tags as typed. The own-works exception is added only for a user with
+        works, because the OR it needs stops PostgreSQL from using anti-joins.
+        """
         tag_ids, user_ids = user.muted_ids()
         if not tag_ids and not user_ids:
             return self
-        own = Creatorship.objects.filter(work=OuterRef("pk"), pseud__user=user, approved=True)
-        hidden = Q()
-        if tag_ids:
-            hidden |= Exists(FilterTagging.objects.filter(work=OuterRef("pk"), tag_id__in=tag_ids))
-            hidden |= Exists(
-                Work.tags.through.objects.filter(work=OuterRef("pk"), tag_id__in=tag_ids)
-            )
+        canonical = set(
+            Tag.objects.filter(pk__in=tag_ids, canonical=True).values_list("pk", flat=True)
+        )
+        typed = [pk for pk in tag_ids if pk not in canonical]
+        keep = Q()
+        if canonical:
+            keep &= ~Exists(FilterTagging.objects.filter(work=OuterRef("pk"), tag_id__in=canonical))
+        if typed:
+            keep &= ~Exists(Work.tags.through.objects.filter(work=OuterRef("pk"), tag_id__in=typed))
         if user_ids:
-            hidden |= Exists(
+            keep &= ~Exists(
                 Creatorship.objects.filter(
                     work=OuterRef("pk"), pseud__user_id__in=user_ids, approved=True
                 )
             )
-        return self.exclude(hidden & ~Exists(own))
+        own = Creatorship.objects.filter(pseud__user=user, approved=True)
+        if user.pk and own.exists():
+            keep |= Exists(own.filter(work=OuterRef("pk")))
+        return self.filter(keep)
 
     def muted_for(self, user) -> bool:
         """Whether this (single-work) queryset's work is one the user muted."""
