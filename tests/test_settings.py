@@ -75,3 +75,25 @@ def test_the_sqlite_connection_really_is_in_wal_mode(tmp_path):
         "print(c.execute('PRAGMA journal_mode').fetchone()[0])",
     )
     assert result.stdout.strip().splitlines()[-1] == "wal", result.stderr
+
+
+def test_the_sqlite_connection_has_its_page_cache(tmp_path):
+    result = run_ficarchive(
+        tmp_path,
+        "shell",
+        "-c",
+        "from django.db import connection; c = connection.cursor(); "
+        "print(c.execute('PRAGMA cache_size').fetchone()[0])",
+    )
+    assert result.stdout.strip().splitlines()[-1] == "-65536", result.stderr
+
+
+def test_postgresql_connections_run_without_parallel_workers(db):
+    """Checked on a real connection when the suite runs on PostgreSQL."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL-only setting")
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW max_parallel_workers_per_gather")
+        assert cursor.fetchone()[0] == "0"
