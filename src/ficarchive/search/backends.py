@@ -32,9 +32,10 @@ PG_SNIPPET_CHARS = 20_000
 
 class SqliteBackend:
     table = "search_workfts"
-    # Ranking happens in the same FTS5 scan that finds the matches (see `ranked`), so even
-    # tens of thousands of matches rank in tens of milliseconds: no limit needed.
-    rank_limit: int | None = None
+    # Ranking happens in the same FTS5 scan that finds the matches (see `ranked`), but bm25
+    # and the sort still cost about 5 µs a match, phrases and prefixes more: beyond this
+    # many matches, "best match" falls back to date updated (docs/performance.md).
+    rank_limit: int | None = 10_000
 
     def count(self, query: ParsedQuery, limit: int) -> int:
         """Matches of the query's positive terms, counted up to `limit` + 1."""
@@ -216,6 +217,10 @@ class PostgresBackend:
         ).annotate(rank=RawSQL(f"-ts_rank_cd({self.table}.document, {tsquery})", params))
 
     def excluded(self, query: ParsedQuery) -> tuple[str, list] | None:
+        if to_tsquery(query) is not None:
+            # The positive tsquery already carries the exclusions (`word & !other`); a
+            # separate NOT IN is planned as a scan of every document.
+            return None
         pieces = [f"({to_tsquery(single)})" for single in exclusions(query)]
         if not pieces:
             return None
