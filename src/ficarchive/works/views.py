@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from ficarchive.community import work_page
 from ficarchive.formats.export import FORMATS
 from ficarchive.formats.export import filename as export_filename
 from ficarchive.formats.sanitize import sanitize_html
@@ -134,6 +135,7 @@ def _series_links(request: HttpRequest, work: Work) -> list[dict]:
 def _render_work(request: HttpRequest, work: Work, chapters, chapter: Chapter | None):
     if adult_gate_applies(request, work):
         return render(request, "works/adult_gate.html", {"work": work}, status=200)
+    work_page.record_view(request, work, chapter)
     all_chapters = list(work.chapters.all().only("pk", "position", "title", "work_id"))
     position = chapter.position if chapter else None
     context = {
@@ -147,6 +149,7 @@ def _render_work(request: HttpRequest, work: Work, chapters, chapter: Chapter | 
         "next_chapter": next((c for c in all_chapters if c.position == (position or 0) + 1), None),
         "series_links": _series_links(request, work),
         "is_creator": work.is_creator(request.user),
+        **work_page.context(request, work, chapters, chapter),
     }
     return render(request, "works/show.html", context)
 

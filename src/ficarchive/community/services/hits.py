@@ -1,0 +1,178 @@
+"""Hits: each visitor counts once per work per day, and a page view is not a database write.
+
+Views are remembered in a buffer: Redis when FICARCHIVE_REDIS_URL is set (shared by every
+web process), otherwise this process's memory. `flush` adds the buffered counts to
+Work.hits with one UPDATE per work; the worker runs it shortly after views arrive, and
+`ficarchive flush-hits` runs it on demand (or from cron).
+"""
+
+from __future__ import annotations
+
+import atexit
+import contextlib
+import hashlib
+import hmac
+import threading
+import time
+from collections import Counter
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F
+from django.http import HttpRequest
+from django.utils import timezone
+
+from ficarchive.community.redis import Redis
+from ficarchive.works.models import Work
+
+FLUSH_SECONDS = 60  # buffered hits reach the database within about this long
+LOCAL_FLUSH_AFTER = 200  # …or once this many are waiting in one process
+
+
+def visitor_address(request: HttpRequest) -> str:
+    """The visitor's IP address (the proxy's client address when behind a trusted proxy)."""
+    if settings.SECURE_PROXY_SSL_HEADER:
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+        if forwarded:
+            return forwarded.split(",")[0].strip()
+    return request.META.get("REMOTE_ADDR", "")
+
+
+def hashed(value: str) -> str:
+    """A keyed hash, so stored guest addresses reveal nothing without the secret key."""
+    return hmac.new(settings.SECRET_KEY.encode(), value.encode(), hashlib.sha256).hexdigest()
+
+
+def visitor_key(request: HttpRequest) -> str:
+    if request.user.is_authenticated:
+        return f"u{request.user.pk}"
+    return "g" + hashed(visitor_address(request))[:32]
+
+
+class LocalBuffer:
+    """Hits kept in this process; seen visitors are forgotten when the day changes."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._day = ""
+        self._seen: set[tuple[int, str]] = set()
+        self._pending: Counter[int] = Counter()
+        self._last_flush = time.monotonic()
+
+    def add(self, work_id: int, visitor: str, day: str) -> None:
+        with self._lock:
+            if day != self._day:
+                self._day, self._seen = day, set()
+            if (work_id, visitor) not in self._seen:
+                self._seen.add((work_id, visitor))
+                self._pending[work_id] += 1
+
+    def due(self) -> bool:
+        waiting = sum(self._pending.values())
+        return waiting >= LOCAL_FLUSH_AFTER or (
+            waiting > 0 and time.monotonic() - self._last_flush >= FLUSH_SECONDS
+        )
+
+    def take(self) -> dict[int, int]:
+        with self._lock:
+            pending, self._pending = dict(self._pending), Counter()
+            self._last_flush = time.monotonic()
+        return pending
+
+    def give_back(self, counts: dict[int, int]) -> None:
+        with self._lock:
+            self._pending.update(counts)
+
+
+# Reads and empties the pending hash in one step, so no hit is counted twice or lost.
+TAKE_SCRIPT = "local v = redis.call('HGETALL', KEYS[1]) redis.call('DEL', KEYS[1]) return v"
+
+
+class RedisBuffer:
+    """Hits kept in Redis: a set of visitors seen per day, a hash of counts per work."""
+
+    def __init__(self, url: str, prefix: str = "ficarchive:hits:") -> None:
+        self.redis = Redis(url)
+        self.prefix = prefix
+
+    def add(self, work_id: int, visitor: str, day: str) -> None:
+        seen = f"{self.prefix}seen:{day}"
+        if self.redis.command("SADD", seen, f"{work_id}:{visitor}"):
+            self.redis.command("HINCRBY", f"{self.prefix}pending", work_id, 1)
+            self.redis.command("EXPIRE", seen, 2 * 86400)
+
+    def due(self) -> bool:
+        """True once per FLUSH_SECONDS across all processes: whoever wins schedules a flush."""
+        return bool(self.redis.command("SET", f"{self.prefix}flush", 1, "NX", "EX", FLUSH_SECONDS))
+
+    def take(self) -> dict[int, int]:
+        flat = self.redis.command("EVAL", TAKE_SCRIPT, 1, f"{self.prefix}pending") or []
+        return {int(flat[i]): int(flat[i + 1]) for i in range(0, len(flat), 2)}
+
+    def give_back(self, counts: dict[int, int]) -> None:
+        for work_id, count in counts.items():
+            self.redis.command("HINCRBY", f"{self.prefix}pending", work_id, count)
+
+
+_buffer: LocalBuffer | RedisBuffer | None = None
+_buffer_url: str | None = None
+
+
+def buffer() -> LocalBuffer | RedisBuffer:
+    """The configured buffer (rebuilt if the setting changes, as it does in tests)."""
+    global _buffer, _buffer_url
+    url = settings.REDIS_URL
+    if _buffer is None or url != _buffer_url:
+        _buffer = RedisBuffer(url) if url else LocalBuffer()
+        _buffer_url = url
+    return _buffer
+
+
+def record_hit(request: HttpRequest, work: Work) -> None:
+    """Count this visit to `work` (creators' own visits don't count)."""
+    if work.is_creator(request.user) or not work.posted:
+        return
+    hits = buffer()
+    hits.add(work.pk, visitor_key(request), timezone.localdate().isoformat())
+    if hits.due():
+        if isinstance(hits, LocalBuffer):
+            flush()  # only this process holds these hits
+        else:
+            _schedule_flush()
+
+
+def _schedule_flush() -> None:
+    from ficarchive.community.tasks import flush_hits
+
+    if flush_hits.get_backend().supports_defer:
+        # Run at the end of the window, so one flush carries every hit that arrives in it.
+        flush_hits.using(run_after=timezone.now() + timedelta(seconds=FLUSH_SECONDS)).enqueue()
+    else:
+        flush_hits.enqueue()
+
+
+def flush() -> int:
+    """Add buffered hits to the works' counters; returns how many hits were written."""
+    hits = buffer()
+    counts = hits.take()
+    if not counts:
+        return 0
+    try:
+        with transaction.atomic():
+            for work_id, count in sorted(counts.items()):
+                Work.objects.filter(pk=work_id).update(hits=F("hits") + count)
+    except Exception:
+        hits.give_back(counts)
+        raise
+    return sum(counts.values())
+
+
+def _flush_at_exit() -> None:
+    if isinstance(_buffer, LocalBuffer):
+        # The database may already be gone at exit; then there is nothing more to do.
+        with contextlib.suppress(Exception):
+            flush()
+
+
+atexit.register(_flush_at_exit)
