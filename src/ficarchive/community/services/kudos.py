@@ -33,13 +33,15 @@ def give_kudos(request: HttpRequest, work: Work) -> Kudos:
     return kudos
 
 
-def kudos_summary(work: Work) -> dict:
-    """Who left kudos, newest first, and how many guests: "alice, bob and 3 guests"."""
+def kudos_summary(work: Work) -> list[dict]:
+    """Who left kudos, newest first, then the rest counted: "bob, carol and 2 guests"."""
     members = Kudos.objects.filter(work=work, user__isnull=False).select_related("user")
-    names = [k.user.username for k in members.order_by("-created_at", "-id")[:NAMES_SHOWN]]
-    member_count = members.count()
-    return {
-        "names": names,
-        "more": max(member_count - len(names), 0),
-        "guests": Kudos.objects.filter(work=work, user__isnull=True).count(),
-    }
+    users = [k.user for k in members.order_by("-created_at", "-id")[:NAMES_SHOWN]]
+    parts = [{"text": user.username, "url": user.get_absolute_url()} for user in users]
+    more = members.count() - len(users)
+    if more > 0:
+        parts.append({"text": f"{more} more user{'s' if more != 1 else ''}"})
+    guests = Kudos.objects.filter(work=work, user__isnull=True).count()
+    if guests:
+        parts.append({"text": f"{guests} guest{'s' if guests != 1 else ''}"})
+    return parts
