@@ -31,7 +31,9 @@ def count(work) -> int:
     return Work.objects.get(pk=work.pk).comments_count
 
 
-def test_a_reader_comments_and_the_creator_hears_of_it(alice, bob, django_capture_on_commit_callbacks):
+def test_a_reader_comments_and_the_creator_hears_of_it(
+    alice, bob, django_capture_on_commit_callbacks
+):
     work = make_work(alice)
     with django_capture_on_commit_callbacks(execute=True):
         response = post(client_for(bob), work)
@@ -199,9 +201,7 @@ def test_readers_cannot_freeze_or_hide(alice, bob, carol):
     assert not comment.frozen and not comment.hidden
 
 
-def test_hidden_comments_show_only_to_their_writer_the_creators_and_staff(
-    alice, bob, carol, staff
-):
+def test_hidden_comments_show_only_to_their_writer_the_creators_and_staff(alice, bob, carol, staff):
     work = make_work(alice)
     comment = write(work, bob, "Off-topic musings.")
     client_for(alice).post(f"/comments/{comment.pk}/hide/")

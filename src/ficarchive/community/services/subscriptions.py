@@ -11,6 +11,7 @@ from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage
 from django.db import transaction
+from django.db.models import Q
 from django.http import QueryDict
 from django.urls import Resolver404, resolve
 from django.utils import timezone
@@ -82,13 +83,9 @@ def deliver_new_work(work_id: int) -> int:
         return 0
     creator_ids = [pseud.user_id for pseud in work.creator_pseuds]
     series_ids = work.series_memberships.values_list("series_id", flat=True)
-    subscribers = (
-        Subscription.objects.filter(creator_id__in=creator_ids)
-        .values_list("user_id", flat=True)
-        .union(
-            Subscription.objects.filter(series_id__in=series_ids).values_list("user_id", flat=True)
-        )
-    )
+    subscribers = Subscription.objects.filter(
+        Q(creator_id__in=creator_ids) | Q(series_id__in=series_ids)
+    ).values_list("user_id", flat=True)
     text = f"{_byline(work)} posted a new work: {work.title}."
     return _deliver(list(subscribers), work, InboxKind.WORK, text, work.get_absolute_url())
 
