@@ -7,7 +7,7 @@ from django.urls import path, register_converter
 from ficarchive import errors
 from ficarchive.accounts import views as accounts
 from ficarchive.community.views import account as community_account
-from ficarchive.community.views import feedback, tracking
+from ficarchive.community.views import feedback, moderation, tracking
 from ficarchive.search import views as search
 from ficarchive.tags import views as tags
 from ficarchive.tags import wrangler_views as wrangler
@@ -65,6 +65,11 @@ urlpatterns = [
         name="comment_moderate",
     ),
     path("bookmarks/<int:bookmark_id>/delete/", tracking.bookmark_delete, name="bookmark_delete"),
+    path("report/works/<int:work_id>/", moderation.report_work, name="report_work"),
+    path("report/comments/<int:comment_id>/", moderation.report_comment, name="report_comment"),
+    path("report/users/<str:username>/", moderation.report_user, name="report_user"),
+    path("staff/reports/", moderation.report_queue, name="report_queue"),
+    path("staff/reports/<int:report_id>/", moderation.report_detail, name="report_detail"),
     path("unsubscribe/<str:token>/", tracking.unsubscribe_link, name="unsubscribe_link"),
     path("downloads/<int:work_id>/<str:key>/", works.download, name="download"),
     path("adult/back/", works.adult_gate_back, name="adult_gate_back"),

@@ -141,3 +141,40 @@ class BlockForm(forms.Form):
         if user is None:
             raise ValidationError(f"There is no user named “{name}”.")
         return user
+
+
+class ReportForm(forms.Form):
+    reason = forms.CharField(
+        label="What's wrong?",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        error_messages={
+            "required": "Please tell us what the problem is.",
+            "max_length": "Please keep your report under 2,000 characters.",
+        },
+    )
+
+
+class ResolveForm(forms.Form):
+    action = forms.ChoiceField(choices=[], widget=forms.RadioSelect)
+    days = forms.IntegerField(
+        required=False, min_value=1, max_value=3650, label="Days (for a suspension)"
+    )
+    note = forms.CharField(
+        required=False,
+        label="Note (sent to the person in a warning or suspension)",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+    )
+
+    def __init__(self, *args, **kwargs):
+        from ficarchive.community.services.moderation import ACTIONS
+
+        super().__init__(*args, **kwargs)
+        self.fields["action"].choices = list(ACTIONS.items())
+
+    def clean(self):
+        data = super().clean()
+        if data.get("action") == "suspend" and not data.get("days"):
+            self.add_error("days", "Please say for how many days.")
+        return data

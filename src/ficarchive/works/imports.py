@@ -18,6 +18,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
+from ficarchive.community.guards import not_suspended
 from ficarchive.formats.importers import LIMIT_BYTES, parse
 from ficarchive.formats.work import FormatError
 from ficarchive.tags.services import split_tag_names
@@ -92,6 +93,7 @@ def _parse_all(folder: Path, split: bool) -> list[dict]:
 
 
 @login_required
+@not_suspended
 def import_works(request: HttpRequest) -> HttpResponse:
     pending = request.session.get(SESSION_KEY)
     if request.method == "POST" and "confirm" in request.POST and pending:

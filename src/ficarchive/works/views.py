@@ -19,6 +19,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from ficarchive.community import work_page
+from ficarchive.community.guards import not_suspended
 from ficarchive.formats.export import FORMATS
 from ficarchive.formats.export import filename as export_filename
 from ficarchive.formats.sanitize import sanitize_html
@@ -208,6 +209,7 @@ def _save_work_form(request: HttpRequest, form: WorkForm, work: Work, post: bool
 
 
 @login_required
+@not_suspended
 def work_new(request: HttpRequest) -> HttpResponse:
     form = WorkForm(request.POST or None, user=request.user, instance=Work())
     preview = None
@@ -244,6 +246,7 @@ def _preview(cleaned: dict | None) -> dict | None:
 
 
 @login_required
+@not_suspended
 def work_edit(request: HttpRequest, work_id: int) -> HttpResponse:
     work = work_for_creator(request, work_id)
     form = WorkForm(request.POST or None, user=request.user, instance=work)
@@ -257,6 +260,7 @@ def work_edit(request: HttpRequest, work_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@not_suspended
 def work_post_draft(request: HttpRequest, work_id: int) -> HttpResponse:
     work = work_for_creator(request, work_id)
     services.post_draft(work)
@@ -285,6 +289,7 @@ def work_delete(request: HttpRequest, work_id: int) -> HttpResponse:
 
 
 @login_required
+@not_suspended
 def chapter_new(request: HttpRequest, work_id: int) -> HttpResponse:
     work = work_for_creator(request, work_id)
     form = ChapterForm(request.POST or None, instance=Chapter(work=work))
@@ -296,6 +301,7 @@ def chapter_new(request: HttpRequest, work_id: int) -> HttpResponse:
 
 
 @login_required
+@not_suspended
 def chapter_edit(request: HttpRequest, work_id: int, chapter_id: int) -> HttpResponse:
     work = work_for_creator(request, work_id)
     chapter = get_object_or_404(work.chapters, pk=chapter_id)

@@ -3,7 +3,14 @@
 Every QuerySet here that shows works delegates to Work.objects.visible_to, the one rule.
 """
 
-from ficarchive.community.models.boundaries import BLOCK_LIMIT, Block
+from ficarchive.community.models.boundaries import (
+    BLOCK_LIMIT,
+    Block,
+    Report,
+    ReportStatus,
+    Sanction,
+    SanctionKind,
+)
 from ficarchive.community.models.feedback import (
     COMMENT_MAX,
     SHOWN_DEPTH,
@@ -33,6 +40,10 @@ __all__ = [
     "Kudos",
     "Preferences",
     "Reading",
+    "Report",
+    "ReportStatus",
+    "Sanction",
+    "SanctionKind",
     "SavedSearchDelivery",
     "Subscription",
     "WorkSettings",

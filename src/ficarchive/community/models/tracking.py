@@ -184,6 +184,7 @@ class InboxKind(models.TextChoices):
     CHAPTER = "chapter", "New chapter"
     WORK = "work", "New work"
     SEARCH = "search", "Saved search"
+    NOTICE = "notice", "Notice from staff"
 
 
 class InboxQuerySet(models.QuerySet):

@@ -8,6 +8,7 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 
 from ficarchive.community.models import Block, Comment
+from ficarchive.community.services.moderation import posting_refusal
 from ficarchive.works.models import CommentPermission, Work
 
 BLOCKED = "Sorry, you have been blocked by one or more of this work's creators."
@@ -18,6 +19,9 @@ def creator_ids(work: Work) -> list[int]:
 
 
 def check_kudos(work: Work, user) -> None:
+    refusal = posting_refusal(user)
+    if refusal:
+        raise ValidationError(refusal)
     if not work.posted:
         raise ValidationError("You can't leave kudos on a draft.")
     if work.is_creator(user):
@@ -30,6 +34,9 @@ def check_kudos(work: Work, user) -> None:
 
 def comment_refusal(work: Work, user) -> str | None:
     """Why `user` may not comment on `work`, or None if they may."""
+    refusal = posting_refusal(user)
+    if refusal:
+        return refusal
     if not work.posted:
         return "Comments can't be left on drafts."
     if work.comment_permission == CommentPermission.NOBODY:
