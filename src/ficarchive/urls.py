@@ -7,7 +7,7 @@ from django.urls import path, register_converter
 from ficarchive import errors
 from ficarchive.accounts import views as accounts
 from ficarchive.community.views import account as community_account
-from ficarchive.community.views import feedback, moderation, tracking
+from ficarchive.community.views import creators, feedback, moderation, tracking
 from ficarchive.search import views as search
 from ficarchive.tags import views as tags
 from ficarchive.tags import wrangler_views as wrangler
@@ -54,6 +54,7 @@ urlpatterns = [
     path("works/<int:work_id>/bookmark/", tracking.bookmark_work, name="bookmark_work"),
     path("works/<int:work_id>/bookmarks/", tracking.work_bookmarks, name="work_bookmarks"),
     path("works/<int:work_id>/subscribe/", tracking.subscribe_work, name="subscribe_work"),
+    path("works/<int:work_id>/orphan/", creators.orphan, name="work_orphan"),
     path("works/<int:work_id>/later/", tracking.mark_for_later, name="mark_for_later"),
     path("comments/<int:comment_id>/", feedback.comment_show, name="comment"),
     path("comments/<int:comment_id>/reply/", feedback.comment_reply, name="comment_reply"),
@@ -94,6 +95,7 @@ urlpatterns = [
     path("users/<str:username>/works/", accounts.user_works, name="user_works"),
     path("users/<str:username>/series/", accounts.user_series, name="user_series"),
     path("users/<str:username>/bookmarks/", tracking.user_bookmarks, name="user_bookmarks"),
+    path("users/<str:username>/stats/", creators.creator_stats, name="creator_stats"),
     path("users/<str:username>/subscribe/", tracking.subscribe_user, name="subscribe_user"),
     path("users/<str:username>/pseuds/<str:pseud_name>/", accounts.pseud_works, name="pseud"),
     # The signed-in user's own pages

@@ -50,7 +50,7 @@ def test_the_same_visitor_counts_again_the_next_day():
     buffer.add(7, "u1", "2026-01-01")
     buffer.add(7, "u1", "2026-01-01")
     buffer.add(7, "u1", "2026-01-02")
-    assert buffer.take() == {7: 2}
+    assert buffer.take() == {(7, "2026-01-01"): 1, (7, "2026-01-02"): 1}
 
 
 def test_the_local_buffer_flushes_itself_once_enough_hits_wait(alice, settings):

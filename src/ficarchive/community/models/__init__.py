@@ -15,6 +15,7 @@ from ficarchive.community.models.feedback import (
     COMMENT_MAX,
     SHOWN_DEPTH,
     Comment,
+    HitDay,
     Kudos,
     WorkSettings,
 )
@@ -36,6 +37,7 @@ __all__ = [
     "Bookmark",
     "BookmarkTag",
     "Comment",
+    "HitDay",
     "InboxItem",
     "Kudos",
     "Preferences",

@@ -148,3 +148,18 @@ class Comment(models.Model):
 
     def is_author(self, user) -> bool:
         return user is not None and user.is_authenticated and self.user_id == user.pk
+
+
+class HitDay(models.Model):
+    """A work's hits on one day, written when buffered hits are flushed: the stats chart."""
+
+    work = models.ForeignKey(Work, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    hits = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint("work", "day", name="one_hit_row_per_day")]
+        indexes = [models.Index(fields=["day", "work"])]
+
+    def __str__(self) -> str:
+        return f"{self.hits} hits on {self.work_id} on {self.day}"

@@ -18,11 +18,12 @@ from collections import Counter
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.http import HttpRequest
 from django.utils import timezone
 
+from ficarchive.community.models import HitDay
 from ficarchive.community.redis import Redis
 from ficarchive.works.models import Work
 
@@ -57,7 +58,7 @@ class LocalBuffer:
         self._lock = threading.Lock()
         self._day = ""
         self._seen: set[tuple[int, str]] = set()
-        self._pending: Counter[int] = Counter()
+        self._pending: Counter[tuple[int, str]] = Counter()
         self._last_flush = time.monotonic()
 
     def add(self, work_id: int, visitor: str, day: str) -> None:
@@ -66,7 +67,7 @@ class LocalBuffer:
                 self._day, self._seen = day, set()
             if (work_id, visitor) not in self._seen:
                 self._seen.add((work_id, visitor))
-                self._pending[work_id] += 1
+                self._pending[(work_id, day)] += 1
 
     def due(self) -> bool:
         waiting = sum(self._pending.values())
@@ -74,13 +75,13 @@ class LocalBuffer:
             waiting > 0 and time.monotonic() - self._last_flush >= FLUSH_SECONDS
         )
 
-    def take(self) -> dict[int, int]:
+    def take(self) -> dict[tuple[int, str], int]:
         with self._lock:
             pending, self._pending = dict(self._pending), Counter()
             self._last_flush = time.monotonic()
         return pending
 
-    def give_back(self, counts: dict[int, int]) -> None:
+    def give_back(self, counts: dict[tuple[int, str], int]) -> None:
         with self._lock:
             self._pending.update(counts)
 
@@ -99,20 +100,24 @@ class RedisBuffer:
     def add(self, work_id: int, visitor: str, day: str) -> None:
         seen = f"{self.prefix}seen:{day}"
         if self.redis.command("SADD", seen, f"{work_id}:{visitor}"):
-            self.redis.command("HINCRBY", f"{self.prefix}pending", work_id, 1)
+            self.redis.command("HINCRBY", f"{self.prefix}pending", f"{work_id}:{day}", 1)
             self.redis.command("EXPIRE", seen, 2 * 86400)
 
     def due(self) -> bool:
         """True once per FLUSH_SECONDS across all processes: whoever wins schedules a flush."""
         return bool(self.redis.command("SET", f"{self.prefix}flush", 1, "NX", "EX", FLUSH_SECONDS))
 
-    def take(self) -> dict[int, int]:
+    def take(self) -> dict[tuple[int, str], int]:
         flat = self.redis.command("EVAL", TAKE_SCRIPT, 1, f"{self.prefix}pending") or []
-        return {int(flat[i]): int(flat[i + 1]) for i in range(0, len(flat), 2)}
+        counts = {}
+        for i in range(0, len(flat), 2):
+            work_id, day = flat[i].decode().split(":")
+            counts[(int(work_id), day)] = int(flat[i + 1])
+        return counts
 
-    def give_back(self, counts: dict[int, int]) -> None:
-        for work_id, count in counts.items():
-            self.redis.command("HINCRBY", f"{self.prefix}pending", work_id, count)
+    def give_back(self, counts: dict[tuple[int, str], int]) -> None:
+        for (work_id, day), count in counts.items():
+            self.redis.command("HINCRBY", f"{self.prefix}pending", f"{work_id}:{day}", count)
 
 
 _buffer: LocalBuffer | RedisBuffer | None = None
@@ -153,19 +158,36 @@ def _schedule_flush() -> None:
 
 
 def flush() -> int:
-    """Add buffered hits to the works' counters; returns how many hits were written."""
+    """Add buffered hits to the works' counters and daily rows; returns how many were written."""
     hits = buffer()
     counts = hits.take()
     if not counts:
         return 0
+    per_work: Counter[int] = Counter()
+    for (work_id, _day), count in counts.items():
+        per_work[work_id] += count
     try:
         with transaction.atomic():
-            for work_id, count in sorted(counts.items()):
+            for work_id, count in sorted(per_work.items()):
                 Work.objects.filter(pk=work_id).update(hits=F("hits") + count)
+            existing = set(Work.objects.filter(pk__in=per_work).values_list("pk", flat=True))
+            for (work_id, day), count in sorted(counts.items()):
+                if work_id in existing:
+                    _add_to_day(work_id, day, count)
     except Exception:
         hits.give_back(counts)
         raise
     return sum(counts.values())
+
+
+def _add_to_day(work_id: int, day: str, count: int) -> None:
+    rows = HitDay.objects.filter(work_id=work_id, day=day)
+    if not rows.update(hits=F("hits") + count):
+        try:
+            with transaction.atomic():
+                HitDay.objects.create(work_id=work_id, day=day, hits=count)
+        except IntegrityError:  # another flush created the row meanwhile
+            rows.update(hits=F("hits") + count)
 
 
 def _flush_at_exit() -> None:
