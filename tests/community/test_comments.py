@@ -248,3 +248,23 @@ def test_comments_follow_their_work_visibility(alice, bob, state):
     assert "A thought." not in guest.content.decode()
     member = client_for(bob).get(f"/comments/{comment.pk}/")
     assert member.status_code == (200 if state == "restricted" else 404)
+
+
+def test_comments_edited_by_staff_in_the_admin_are_sanitised(alice, bob, staff):
+    staff.is_superuser = True
+    staff.save()
+    work = make_work(alice)
+    comment = write(work, bob, "Fine words.")
+    client_for(staff).post(
+        f"/admin/community/comment/{comment.pk}/change/",
+        {
+            "work": work.pk,
+            "chapter": comment.chapter_id,
+            "depth": 0,
+            "user": bob.pk,
+            "body": "<em>Fine</em><script>alert(1)</script>",
+            "approved": "on",
+        },
+    )
+    body = Comment.objects.get(pk=comment.pk).body
+    assert "<em>Fine</em>" in body and "script" not in body
