@@ -209,6 +209,10 @@ X_FRAME_OPTIONS = "DENY"
 # Hit counts are buffered in Redis when this is set (shared by every web process), and in
 # each process's memory otherwise; see docs/hosting.md.
 REDIS_URL = env_str("FICARCHIVE_REDIS_URL")
+if REDIS_URL and not REDIS_URL.startswith("redis://"):
+    raise ImproperlyConfigured(
+        f"FICARCHIVE_REDIS_URL must be a redis:// URL; got {REDIS_URL.split(':')[0]}://."
+    )
 
 # The archive's address, for links in e-mail sent outside a request (digests, comments).
 SITE_URL = env_str(

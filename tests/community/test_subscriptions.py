@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from io import StringIO
 
 import pytest
@@ -128,6 +129,9 @@ def test_the_daily_digest_lists_new_deliveries_once(alice, bob, django_capture_o
     assert email.to == ["bob@example.com"]
     assert "alice posted a new work: Open Water." in email.body
     assert "/account/subscriptions/" in email.body
+    link = re.search(r"Unsubscribe in one click: \S+?(/unsubscribe/\S+/)", email.body)[1]
+    client_for(None).post(link)
+    assert not Subscription.objects.exists()
     assert subscriptions.send_digests() == 0
 
 

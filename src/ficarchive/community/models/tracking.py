@@ -212,6 +212,9 @@ class InboxItem(models.Model):
     comment = models.ForeignKey(
         "community.Comment", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )
+    subscription = models.ForeignKey(
+        Subscription, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     text = models.CharField(max_length=500)
     url = models.CharField(max_length=500)
     read = models.BooleanField(default=False)

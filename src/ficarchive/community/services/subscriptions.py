@@ -50,11 +50,19 @@ def _can_see(user: User, work: Work) -> bool:
     return Work.objects.visible_to(user).filter(pk=work.pk).exists()
 
 
-def _deliver(user_ids, work: Work, kind: str, text: str, url: str) -> int:
+def _deliver(subscriptions, work: Work, kind: str, text: str, url: str) -> int:
+    """One inbox item per subscriber who may see `work` (creators excepted), each tied to
+    the subscription that brought it, so a digest can offer a one-click unsubscribe."""
+    by_user = {}
+    for subscription in subscriptions.order_by("created_at", "id"):
+        by_user.setdefault(subscription.user_id, subscription)
     creators = {pseud.user_id for pseud in work.creator_pseuds}
+    people = User.objects.filter(pk__in=set(by_user) - creators, is_active=True)
     items = [
-        InboxItem(user=user, kind=kind, work=work, text=text, url=url)
-        for user in User.objects.filter(pk__in=set(user_ids) - creators, is_active=True)
+        InboxItem(
+            user=user, kind=kind, work=work, text=text, url=url, subscription=by_user[user.pk]
+        )
+        for user in people
         if _can_see(user, work)
     ]
     InboxItem.objects.bulk_create(items)
@@ -71,7 +79,7 @@ def deliver_new_chapter(chapter_id: int) -> int:
     if chapter is None or not chapter.work.posted:
         return 0
     work = chapter.work
-    subscribers = Subscription.objects.filter(work=work).values_list("user_id", flat=True)
+    subscribers = Subscription.objects.filter(work=work)
     text = f"{_byline(work)} posted {chapter.heading} of {work.title}."
     return _deliver(subscribers, work, InboxKind.CHAPTER, text, chapter.get_absolute_url())
 
@@ -85,9 +93,9 @@ def deliver_new_work(work_id: int) -> int:
     series_ids = work.series_memberships.values_list("series_id", flat=True)
     subscribers = Subscription.objects.filter(
         Q(creator_id__in=creator_ids) | Q(series_id__in=series_ids)
-    ).values_list("user_id", flat=True)
+    )
     text = f"{_byline(work)} posted a new work: {work.title}."
-    return _deliver(list(subscribers), work, InboxKind.WORK, text, work.get_absolute_url())
+    return _deliver(subscribers, work, InboxKind.WORK, text, work.get_absolute_url())
 
 
 def published(work: Work, chapter: Chapter | None = None) -> None:
@@ -173,6 +181,15 @@ def deliver_saved_searches() -> int:
 
 # -- the daily digest -----------------------------------------------------------------------
 
+
+def _digest_line(item: InboxItem) -> str:
+    line = f"- {item.text}\n  {settings.SITE_URL}{item.url}"
+    if item.subscription_id:
+        token = unsubscribe_token(item.subscription)
+        line += f"\n  Unsubscribe in one click: {settings.SITE_URL}/unsubscribe/{token}/"
+    return line
+
+
 DIGEST_KINDS = [InboxKind.CHAPTER, InboxKind.WORK, InboxKind.SEARCH]
 
 
@@ -184,9 +201,11 @@ def send_digests() -> int:
     ):
         user = prefs.user
         pending = InboxItem.objects.filter(user=user, kind__in=DIGEST_KINDS, digested=False)
-        items = list(pending.visible_to(user).order_by("created_at", "id"))
+        items = list(
+            pending.visible_to(user).select_related("subscription").order_by("created_at", "id")
+        )
         if items:
-            lines = [f"- {item.text}\n  {settings.SITE_URL}{item.url}" for item in items]
+            lines = [_digest_line(item) for item in items]
             EmailMessage(
                 subject=f"[{settings.ARCHIVE_NAME}] Your subscriptions: {len(items)} new",
                 body="What's new since your last digest:\n\n"
