@@ -157,3 +157,23 @@ def test_subscribed_saved_searches_deliver_new_matches_once(alice, bob):
     ]
     assert subscriptions.deliver_saved_searches() == 0
     saved.delete()
+
+
+def test_buttons_show_whether_the_reader_is_subscribed(alice, bob):
+    first = make_work(alice, "Part One", series="Harbour Tales")
+    series = first.series_memberships.get().series
+    client = client_for(bob)
+    assert "Subscribe" in page_text(client.get("/users/alice/"))
+    client.post("/users/alice/subscribe/")
+    client.post(f"/series/{series.pk}/subscribe/")
+    assert "Unsubscribe" in page_text(client.get("/users/alice/"))
+    assert "Unsubscribe" in page_text(client.get(f"/series/{series.pk}/"))
+
+
+def test_junk_ids_change_nothing_and_break_nothing(alice, bob):
+    subscription = subscriptions.subscribe(bob, make_work(alice))
+    response = client_for(bob).post("/account/subscriptions/", {"unsubscribe": "x; DROP"})
+    assert response.status_code == 302
+    assert Subscription.objects.filter(pk=subscription.pk).exists()
+    inbox = client_for(bob).post("/account/inbox/", {"items": ["abc"], "delete": "1"})
+    assert inbox.status_code == 302

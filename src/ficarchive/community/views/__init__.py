@@ -21,3 +21,8 @@ def back(request: HttpRequest, fallback):
 
 def message_of(error: ValidationError) -> str:
     return " ".join(error.messages)
+
+
+def ids(values: list[str]) -> list[int]:
+    """The whole numbers among submitted ids; anything else is ignored, never an error page."""
+    return [int(value) for value in values if value.isdigit()]

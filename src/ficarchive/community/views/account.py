@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from ficarchive.community.forms import BlockForm, PreferencesForm
 from ficarchive.community.models import Block, InboxItem, Preferences
 from ficarchive.community.services import blocking
+from ficarchive.community.views import ids
 from ficarchive.pagination import paginate
 
 
@@ -19,7 +20,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
     """Comments, replies and deliveries, newest first; only about works the user may see."""
     items = InboxItem.objects.visible_to(request.user)
     if request.method == "POST":
-        chosen = items.filter(pk__in=request.POST.getlist("items"))
+        chosen = items.filter(pk__in=ids(request.POST.getlist("items")))
         if "delete" in request.POST:
             count = InboxItem.objects.filter(pk__in=chosen.values("pk")).delete()[0]
             messages.success(request, f"{count} item{'s' if count != 1 else ''} deleted.")
@@ -59,7 +60,8 @@ def blocked(request: HttpRequest) -> HttpResponse:
     form = BlockForm(request.POST if "block" in request.POST else None)
     if request.method == "POST":
         if "unblock" in request.POST:
-            blocking.unblock(user, int(request.POST["unblock"]))
+            for other_id in ids(request.POST.getlist("unblock")):
+                blocking.unblock(user, other_id)
             messages.success(request, "The user is no longer blocked.")
             return redirect("blocked")
         if form.is_valid():

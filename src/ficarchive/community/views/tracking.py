@@ -15,7 +15,7 @@ from ficarchive.accounts.models import User
 from ficarchive.community.forms import BookmarkFilterForm, BookmarkForm
 from ficarchive.community.models import Bookmark, Subscription
 from ficarchive.community.services import bookmarks, history, subscriptions
-from ficarchive.community.views import back, message_of
+from ficarchive.community.views import back, ids, message_of
 from ficarchive.pagination import paginate
 from ficarchive.works.models import Series, Work
 from ficarchive.works.views import reader_view, work_for_reader
@@ -154,7 +154,8 @@ def subscribe_user(request: HttpRequest, username: str) -> HttpResponse:
 @login_required
 def subscription_list(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and "unsubscribe" in request.POST:
-        Subscription.objects.filter(user=request.user, pk=request.POST["unsubscribe"]).delete()
+        chosen = ids(request.POST.getlist("unsubscribe"))
+        Subscription.objects.filter(user=request.user, pk__in=chosen).delete()
         messages.success(request, "Unsubscribed.")
         return redirect("subscriptions")
     subs = Subscription.objects.filter(user=request.user).select_related(
