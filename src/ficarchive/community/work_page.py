@@ -20,8 +20,9 @@ THREADS_PER_PAGE = 20
 
 def record_view(request: HttpRequest, work: Work, chapter: Chapter | None) -> None:
     """A reader opened the work: count the hit (buffered) and note it in their history."""
-    hits.record_hit(request, work)
     history.record_reading(request.user, work, chapter)
+    hits.record_hit(request, work)
+    hits.flush_when_due()
 
 
 def top_comments(chapters: list[Chapter], viewer, moderator: bool):

@@ -2,30 +2,21 @@
 
 from __future__ import annotations
 
-from django.db import IntegrityError, transaction
-from django.db.models import F
 from django.utils import timezone
 
 from ficarchive.community.models import Preferences, Reading
+from ficarchive.community.services import hits
 from ficarchive.works.models import Chapter, Work
 
 
 def record_reading(user, work: Work, chapter: Chapter | None) -> None:
-    """Remember this reading, unless the reader turned history off or wrote the work."""
+    """Remember this reading, unless the reader turned history off or wrote the work. It
+    is buffered like hits, so reading a page doesn't write to the database."""
     if not user.is_authenticated or work.is_creator(user) or not work.posted:
         return
     if not Preferences.of(user).keep_history:
         return
-    now = timezone.now()
-    updated = Reading.objects.filter(user=user, work=work).update(
-        last_read_at=now, times=F("times") + 1, chapter=chapter
-    )
-    if not updated:
-        try:
-            with transaction.atomic():
-                Reading.objects.create(user=user, work=work, chapter=chapter, last_read_at=now)
-        except IntegrityError:  # a second tab got there first
-            pass
+    hits.record_reading(user.pk, work.pk, chapter.pk if chapter else None)
 
 
 def mark_for_later(user, work: Work, later: bool = True) -> None:
