@@ -268,3 +268,31 @@ def test_comments_edited_by_staff_in_the_admin_are_sanitised(alice, bob, staff):
     )
     body = Comment.objects.get(pk=comment.pk).body
     assert "<em>Fine</em>" in body and "script" not in body
+
+
+def test_deleting_a_chapter_takes_its_comments_out_of_the_count(alice, bob):
+    work = make_work(alice, chapters=("The first evening on the quay.", "The second evening."))
+    second = work.chapters.get(position=2)
+    comments.post_comment(work.chapters.first(), bob, CommentInput(body="On the first."))
+    comments.post_comment(second, bob, CommentInput(body="On the second."))
+    assert count(work) == 2
+    client_for(alice).post(f"/works/{work.pk}/chapters/{second.pk}/delete/")
+    assert count(work) == 1
+
+
+def test_deleting_an_account_keeps_the_figures_true(alice, bob, carol):
+    from django.test import RequestFactory
+
+    from ficarchive.community.services import bookmarks, kudos
+    from ficarchive.community.services.bookmarks import BookmarkInput
+
+    work = make_work(alice)
+    request = RequestFactory().post("/")
+    for reader in (bob, carol):
+        request.user = reader
+        kudos.give_kudos(request, work)
+        write(work, reader, "Lovely.")
+        bookmarks.save_bookmark(reader, work, BookmarkInput())
+    bob.delete()
+    work = Work.objects.get(pk=work.pk)
+    assert (work.kudos_count, work.comments_count, work.bookmarks_count) == (1, 1, 1)

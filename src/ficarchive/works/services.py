@@ -9,7 +9,7 @@ from django.db.models import Count, F, Max, Sum
 from django.utils import timezone
 
 from ficarchive.accounts.models import Pseud
-from ficarchive.community.services import subscriptions
+from ficarchive.community.services import counts, subscriptions
 from ficarchive.formats.sanitize import sanitize_html
 from ficarchive.formats.wordcount import count_words
 from ficarchive.search import index as search_index
@@ -170,6 +170,7 @@ def delete_chapter(chapter: Chapter) -> None:
     if work.chapters.count() <= 1:
         raise ValueError("A work needs at least one chapter; delete the work instead.")
     chapter.delete()
+    counts.recount([work.pk])  # its comments went with it
     reorder_chapters(work, list(work.chapters.values_list("pk", flat=True)))
     search_index.index_works([work.pk])
 
