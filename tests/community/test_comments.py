@@ -296,3 +296,27 @@ def test_deleting_an_account_keeps_the_figures_true(alice, bob, carol):
     bob.delete()
     work = Work.objects.get(pk=work.pk)
     assert (work.kudos_count, work.comments_count, work.bookmarks_count) == (1, 1, 1)
+
+
+def test_moderation_is_a_setting_on_the_work_form(alice, bob):
+    from django.utils import timezone
+
+    from ficarchive.community.models import WorkSettings
+    from tests.conftest import fixed
+
+    assert "Enable comment moderation" in page_text(client_for(alice).get("/works/new/"))
+    data = {
+        "title": "Moderated Harbour", "creators": [alice.default_pseud.pk],
+        "rating": fixed("General Audiences").pk,
+        "warnings": [fixed("No Archive Warnings Apply").pk], "fandoms": "Lanternwick Chronicles",
+        "language": "en", "expected_chapters": "?",
+        "published_on": timezone.localdate().isoformat(), "comment_permission": "everyone",
+        "text": "The boats came in at dawn, one after another.", "moderate_comments": "on",
+        "post": "1",
+    }  # fmt: skip
+    response = client_for(alice).post("/works/new/", data)
+    assert response.status_code == 302, page_text(response)[:2000]
+    work = Work.objects.get(title="Moderated Harbour")
+    assert WorkSettings.moderated(work)
+    post(client_for(bob), work, body="Waiting for approval.")
+    assert not Comment.objects.get().approved

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 
 from ficarchive.community import work_page
 from ficarchive.community.guards import not_suspended
+from ficarchive.community.services import comments
 from ficarchive.formats.export import FORMATS
 from ficarchive.formats.export import filename as export_filename
 from ficarchive.formats.sanitize import sanitize_html
@@ -202,7 +203,9 @@ def _save_work_form(request: HttpRequest, form: WorkForm, work: Work, post: bool
     """Save a valid form; returns the saved work or None with errors added to the form."""
     try:
         with transaction.atomic():
-            return services.save_work(work, form.work_input(), form.first_chapter(), post=post)
+            saved = services.save_work(work, form.work_input(), form.first_chapter(), post=post)
+            comments.set_moderation(saved, request.user, form.cleaned_data["moderate_comments"])
+            return saved
     except ValidationError as error:
         form.add_error(None, error)
         return None

@@ -156,4 +156,7 @@ def approve(comment: Comment, user) -> None:
 def set_moderation(work: Work, user, moderated: bool) -> None:
     if not work.is_creator(user):
         raise PermissionDenied("Only the work's creators can change this.")
-    WorkSettings.objects.update_or_create(work=work, defaults={"moderate_comments": moderated})
+    if moderated:
+        WorkSettings.objects.update_or_create(work=work, defaults={"moderate_comments": True})
+    else:  # most works are never moderated: no row is written for them
+        WorkSettings.objects.filter(work=work).update(moderate_comments=False)
