@@ -320,3 +320,21 @@ def test_moderation_is_a_setting_on_the_work_form(alice, bob):
     assert WorkSettings.moderated(work)
     post(client_for(bob), work, body="Waiting for approval.")
     assert not Comment.objects.get().approved
+
+
+def test_the_work_page_costs_the_same_queries_for_many_comments(
+    alice, bob, carol, django_assert_max_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    work = make_work(alice, chapters=("The first evening on the quay.", "The second evening."))
+    write(work, bob, "One.")
+    client = client_for(carol)
+    with CaptureQueriesContext(connection) as few:
+        client.get(f"/works/{work.pk}/?view_full_work=true")
+    for n in range(10):
+        parent = write(work, bob, f"Thread {n}.")
+        write(work, carol, f"Reply {n}.", parent)
+    with django_assert_max_num_queries(len(few)):
+        client.get(f"/works/{work.pk}/?view_full_work=true")

@@ -33,7 +33,7 @@ def top_comments(chapters: list[Chapter], viewer, moderator: bool):
         if viewer.is_authenticated:
             shown |= Q(user=viewer)
         roots = roots.filter(shown)
-    return roots.select_related("user", "pseud__user").order_by("created_at", "id")
+    return roots.select_related("user", "pseud__user", "chapter").order_by("created_at", "id")
 
 
 def context(request: HttpRequest, work: Work, chapters: list[Chapter], chapter) -> dict:

@@ -42,7 +42,7 @@ def build(roots: list[Comment], viewer, work) -> list[Node]:
     deepest = max(limit.values())
     below = (
         Comment.objects.filter(thread_id__in=threads, depth__lte=deepest)
-        .select_related("user", "pseud__user")
+        .select_related("user", "pseud__user", "chapter")
         .order_by("created_at", "id")
     )
     children: dict[int, list[Comment]] = {}
