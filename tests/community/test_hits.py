@@ -81,3 +81,12 @@ def test_redis_buffer_counts_each_visitor_once_across_processes(alice, bob, caro
     assert "1 hits written." in out.getvalue()
     assert stored(work) == 2
     assert hits.flush() == 0
+
+
+def test_pages_still_open_when_redis_is_down(alice, bob, settings, caplog):
+    from tests.community.conftest import _free_port
+
+    settings.REDIS_URL = f"redis://127.0.0.1:{_free_port()}/0"  # nothing listens there
+    work = make_work(alice)
+    assert view(client_for(bob), work).status_code == 200
+    assert "Hit not counted" in caplog.text

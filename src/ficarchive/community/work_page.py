@@ -3,6 +3,8 @@ bookmark, subscription and history; plus recording the visit (hit and history)."
 
 from __future__ import annotations
 
+import logging
+
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import HttpRequest
@@ -10,19 +12,25 @@ from django.http import HttpRequest
 from ficarchive.community.forms import CommentForm
 from ficarchive.community.models import Bookmark, Comment, Kudos, Reading, Subscription
 from ficarchive.community.models.feedback import WorkSettings
+from ficarchive.community.redis import RedisError
 from ficarchive.community.services import history, hits, threads
 from ficarchive.community.services.kudos import kudos_summary
 from ficarchive.community.services.rules import can_moderate, comment_refusal
 from ficarchive.works.models import Chapter, Work
 
 THREADS_PER_PAGE = 20
+logger = logging.getLogger(__name__)
 
 
 def record_view(request: HttpRequest, work: Work, chapter: Chapter | None) -> None:
-    """A reader opened the work: count the hit (buffered) and note it in their history."""
-    history.record_reading(request.user, work, chapter)
-    hits.record_hit(request, work)
-    hits.flush_when_due()
+    """A reader opened the work: count the hit (buffered) and note it in their history.
+    If Redis is unreachable the page still opens; the view just isn't counted."""
+    try:
+        history.record_reading(request.user, work, chapter)
+        hits.record_hit(request, work)
+        hits.flush_when_due()
+    except RedisError as error:
+        logger.warning("Hit not counted: %s", error)
 
 
 def top_comments(chapters: list[Chapter], viewer, moderator: bool):
