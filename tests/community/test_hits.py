@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from io import StringIO
 
+import pytest
 from django.core.management import call_command
 
 from ficarchive.community.services import hits
@@ -90,3 +91,23 @@ def test_pages_still_open_when_redis_is_down(alice, bob, settings, caplog):
     work = make_work(alice)
     assert view(client_for(bob), work).status_code == 200
     assert "Hit not counted" in caplog.text
+
+
+# The worker closes its database connections when it stops: the test's data must be committed.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_with_a_worker_the_redis_flush_is_queued_for_a_minute_later(
+    alice, bob, settings, redis_url
+):
+    from django.utils import timezone
+    from django_tasks_db.models import DBTaskResult
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    work = make_work(alice)
+    view(client_for(bob), work)
+    [queued] = DBTaskResult.objects.filter(status="READY", task_path__endswith="flush_hits")
+    assert queued.run_after > timezone.now() + hits.timedelta(seconds=hits.FLUSH_SECONDS - 10)
+    assert stored(work) == 0
+    queued.run_after = timezone.now()
+    queued.save()
+    call_command("worker", batch=True)
+    assert stored(work) == 1
