@@ -338,3 +338,15 @@ def test_the_work_page_costs_the_same_queries_for_many_comments(
         write(work, carol, f"Reply {n}.", parent)
     with django_assert_max_num_queries(len(few)):
         client.get(f"/works/{work.pk}/?view_full_work=true")
+
+
+def test_deleting_an_account_keeps_other_peoples_replies(alice, bob, carol):
+    work = make_work(alice)
+    first = write(work, bob, "Bob's thought.")
+    write(work, carol, "Carol's reply stays.", first)
+    write(work, bob, "A lone comment.")
+    bob.delete()
+    page = page_text(client_for(None).get(f"/works/{work.pk}/"))
+    assert "(Previous comment deleted.)" in page and "Carol's reply stays." in page
+    assert "Bob's thought." not in page and "A lone comment." not in page
+    assert count(work) == 1

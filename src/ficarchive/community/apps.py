@@ -13,11 +13,15 @@ class CommunityConfig(AppConfig):
         from ficarchive.community.services import counts
 
         # However an account is deleted (admin, shell), the works it left feedback on keep
-        # true figures: note them before the cascade, recount after it.
+        # true figures: note them before the cascade, recount after it. Its comments with
+        # replies stay as "(Previous comment deleted.)" so other people's replies survive;
+        # the rest go.
         def note(sender, instance, **kwargs):
             instance._feedback_works = counts.works_touched_by(instance)
+            instance._comment_ids = counts.comments_by(instance)
 
         def recount(sender, instance, **kwargs):
+            counts.detach_threads(getattr(instance, "_comment_ids", []))
             counts.recount(getattr(instance, "_feedback_works", ()))
 
         User = get_user_model()

@@ -95,9 +95,11 @@ class Comment(models.Model):
         "self", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )
     depth = models.PositiveSmallIntegerField(default=0)
+    # SET_NULL: when an account is deleted, its answered comments stay as placeholders so
+    # other people's replies survive (see CommunityConfig.ready).
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        on_delete=models.CASCADE,
+        on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="comments",

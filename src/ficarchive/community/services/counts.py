@@ -34,3 +34,15 @@ def works_touched_by(user) -> set[int]:
             Bookmark.objects.filter(user=user, work__isnull=False).values_list("work_id", flat=True)
         )
     )
+
+
+def comments_by(user) -> list[int]:
+    return list(Comment.objects.filter(user=user).values_list("pk", flat=True))
+
+
+def detach_threads(comment_ids: list[int]) -> None:
+    """After an account went: its comments that have replies become deleted placeholders
+    (so other people's replies stay in their threads); the others are deleted."""
+    comments = Comment.objects.filter(pk__in=comment_ids)
+    comments.filter(replies__isnull=False).update(pseud=None, deleted=True, body="")
+    comments.filter(replies__isnull=True, deleted=False).delete()
