@@ -99,6 +99,7 @@ INSTALLED_APPS = [
     "ficarchive.tags",
     "ficarchive.works",
     "ficarchive.search",
+    "ficarchive.community",
 ]
 
 MIDDLEWARE = [
@@ -213,6 +214,19 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+
+# Hit counts are buffered in Redis when this is set (shared by every web process), and in
+# each process's memory otherwise; see docs/hosting.md.
+REDIS_URL = env_str("FICARCHIVE_REDIS_URL")
+if REDIS_URL and not REDIS_URL.startswith("redis://"):
+    raise ImproperlyConfigured(
+        f"FICARCHIVE_REDIS_URL must be a redis:// URL; got {REDIS_URL.split(':')[0]}://."
+    )
+
+# The archive's address, for links in e-mail sent outside a request (digests, comments).
+SITE_URL = env_str(
+    "FICARCHIVE_SITE_URL", f"{'https' if HTTPS else 'http'}://{(ALLOWED_HOSTS or ['localhost'])[0]}"
+).rstrip("/")
 
 ARCHIVE_NAME = env_str("FICARCHIVE_NAME", "Ficarchive")
 WORKS_PER_PAGE = 20

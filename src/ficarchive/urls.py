@@ -6,6 +6,8 @@ from django.urls import path, register_converter
 
 from ficarchive import errors
 from ficarchive.accounts import views as accounts
+from ficarchive.community.views import account as community_account
+from ficarchive.community.views import creators, feedback, moderation, tracking
 from ficarchive.search import views as search
 from ficarchive.tags import views as tags
 from ficarchive.tags import wrangler_views as wrangler
@@ -42,12 +44,43 @@ urlpatterns = [
         works.chapter_delete,
         name="chapter_delete",
     ),
+    # Feedback and keeping track of a work
+    path("works/<int:work_id>/kudos/", feedback.leave_kudos, name="kudos"),
+    path(
+        "works/<int:work_id>/chapters/<int:chapter_id>/comments/",
+        feedback.comment_new,
+        name="comment_new",
+    ),
+    path("works/<int:work_id>/moderation/", feedback.work_moderation, name="work_moderation"),
+    path("works/<int:work_id>/bookmark/", tracking.bookmark_work, name="bookmark_work"),
+    path("works/<int:work_id>/bookmarks/", tracking.work_bookmarks, name="work_bookmarks"),
+    path("works/<int:work_id>/subscribe/", tracking.subscribe_work, name="subscribe_work"),
+    path("works/<int:work_id>/orphan/", creators.orphan, name="work_orphan"),
+    path("works/<int:work_id>/later/", tracking.mark_for_later, name="mark_for_later"),
+    path("comments/<int:comment_id>/", feedback.comment_show, name="comment"),
+    path("comments/<int:comment_id>/reply/", feedback.comment_reply, name="comment_reply"),
+    path("comments/<int:comment_id>/edit/", feedback.comment_edit, name="comment_edit"),
+    path("comments/<int:comment_id>/delete/", feedback.comment_delete, name="comment_delete"),
+    path(
+        "comments/<int:comment_id>/<str:action>/",
+        feedback.comment_moderate,
+        name="comment_moderate",
+    ),
+    path("bookmarks/<int:bookmark_id>/delete/", tracking.bookmark_delete, name="bookmark_delete"),
+    path("report/works/<int:work_id>/", moderation.report_work, name="report_work"),
+    path("report/comments/<int:comment_id>/", moderation.report_comment, name="report_comment"),
+    path("report/users/<str:username>/", moderation.report_user, name="report_user"),
+    path("staff/reports/", moderation.report_queue, name="report_queue"),
+    path("staff/reports/<int:report_id>/", moderation.report_detail, name="report_detail"),
+    path("unsubscribe/<str:token>/", tracking.unsubscribe_link, name="unsubscribe_link"),
     path("downloads/<int:work_id>/<str:key>/", works.download, name="download"),
     path("adult/back/", works.adult_gate_back, name="adult_gate_back"),
     path("invitations/<int:creatorship_id>/", works.invitation_answer, name="invitation_answer"),
     # Series
     path("series/<int:series_id>/", works.series_show, name="series"),
     path("series/<int:series_id>/edit/", works.series_edit, name="series_edit"),
+    path("series/<int:series_id>/bookmark/", tracking.bookmark_series, name="bookmark_series"),
+    path("series/<int:series_id>/subscribe/", tracking.subscribe_series, name="subscribe_series"),
     # Tags
     path("autocomplete/tags/", tags.autocomplete, name="tag_autocomplete"),
     path("tags/<tag:name>/", tags.tag_show, name="tag"),
@@ -62,6 +95,9 @@ urlpatterns = [
     path("users/<str:username>/", accounts.user_profile, name="user"),
     path("users/<str:username>/works/", accounts.user_works, name="user_works"),
     path("users/<str:username>/series/", accounts.user_series, name="user_series"),
+    path("users/<str:username>/bookmarks/", tracking.user_bookmarks, name="user_bookmarks"),
+    path("users/<str:username>/stats/", creators.creator_stats, name="creator_stats"),
+    path("users/<str:username>/subscribe/", tracking.subscribe_user, name="subscribe_user"),
     path("users/<str:username>/pseuds/<str:pseud_name>/", accounts.pseud_works, name="pseud"),
     # The signed-in user's own pages
     path("account/", accounts.dashboard, name="dashboard"),
@@ -69,6 +105,12 @@ urlpatterns = [
     path("account/preferences/", accounts.preferences, name="preferences"),
     path("account/pseuds/", accounts.pseud_list, name="pseuds"),
     path("account/muted/", accounts.muted, name="muted"),
+    path("account/inbox/", community_account.inbox, name="inbox"),
+    path("account/community/", community_account.preferences, name="community_preferences"),
+    path("account/blocked/", community_account.blocked, name="blocked"),
+    path("account/subscriptions/", tracking.subscription_list, name="subscriptions"),
+    path("account/history/", tracking.history_list, name="history"),
+    path("account/history/clear/", tracking.history_clear, name="history_clear"),
     path("account/searches/", search.saved_searches, name="saved_searches"),
     path("account/pseuds/new/", accounts.pseud_edit, name="pseud_new"),
     path("account/pseuds/<int:pseud_id>/edit/", accounts.pseud_edit, name="pseud_edit"),

@@ -691,6 +691,9 @@ def build_demo(
             if progress is not None:
                 progress(done, len(plan.works))
         wrangle_demo()
+        from ficarchive.community.demo import add_feedback
+
+        add_feedback([work.pk for work in made], seed)
     ids = [work.pk for work in made]
     created = Work.objects.filter(pk__in=ids)
     return {

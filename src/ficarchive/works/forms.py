@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from ficarchive.accounts.models import Pseud
+from ficarchive.community.models import WorkSettings
 from ficarchive.tags.models import Tag, TagType
 from ficarchive.tags.services import check_tag_names, check_tag_total, split_tag_names, tags_for
 from ficarchive.works.models import (
@@ -127,6 +128,9 @@ class WorkForm(forms.ModelForm):
     expected_chapters = ExpectedChaptersField(
         required=False, label="Expected number of chapters", initial="?", max_length=6
     )
+    moderate_comments = forms.BooleanField(
+        required=False, label="Enable comment moderation (new comments wait for my approval)"
+    )
     chapter_title = forms.CharField(
         required=False,
         max_length=TITLE_MAX,
@@ -193,6 +197,7 @@ class WorkForm(forms.ModelForm):
             # Editing: the first chapter is edited on its own page.
             del self.fields["chapter_title"], self.fields["text"]
             self._load_tags(work)
+            self.initial.setdefault("moderate_comments", WorkSettings.moderated(work))
         else:
             self.initial.setdefault("creators", [user.default_pseud.pk])
             self.initial.setdefault("published_on", timezone.localdate())

@@ -14,6 +14,8 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
+from ficarchive.community.guards import not_suspended
+from ficarchive.community.services.moderation import posting_refusal
 from ficarchive.tags.services import split_tag_names
 from ficarchive.works import import_batches
 from ficarchive.works.import_batches import MAX_FILES, check_upload
@@ -74,6 +76,7 @@ def _files(data: dict) -> Iterator[tuple[str, bytes]]:
 
 
 @login_required
+@not_suspended
 def import_works(request: HttpRequest) -> HttpResponse:
     form = ImportForm(request.POST if request.method == "POST" else None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
@@ -121,6 +124,10 @@ def _finish(request: HttpRequest, batch: ImportBatch) -> HttpResponse:
         messages.success(request, "Import discarded; nothing was posted.")
         return redirect("import_works")
     if action not in {"post", "draft"}:
+        return redirect(batch)
+    refusal = posting_refusal(request.user)  # suspended since uploading: nothing is posted
+    if refusal:
+        messages.error(request, refusal)
         return redirect(batch)
     try:
         outcome = import_batches.confirm_import(request.user, batch.pk, post=action == "post")

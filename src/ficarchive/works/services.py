@@ -9,6 +9,7 @@ from django.db.models import Count, F, Max, Sum
 from django.utils import timezone
 
 from ficarchive.accounts.models import Pseud
+from ficarchive.community.services import counts, subscriptions
 from ficarchive.formats.sanitize import sanitize_html
 from ficarchive.formats.wordcount import count_words
 from ficarchive.search import index as search_index
@@ -58,6 +59,7 @@ def save_work(
 ) -> Work:
     """Create or update a work with its creators, tags, series and (when new) first chapter."""
     is_new = work.pk is None
+    was_posted = work.posted
     for name, value in data.fields.items():
         setattr(work, name, value)
     clean_html_fields(work)
@@ -76,6 +78,8 @@ def save_work(
         _place_in_series(work, data.series, data.creators)
     refresh_word_counts(work)
     search_index.index_works([work.pk])
+    if work.posted and not was_posted:
+        subscriptions.published(work)
     return work
 
 
@@ -150,9 +154,12 @@ def save_chapter(chapter: Chapter) -> Chapter:
         if work.posted:
             work.revised_at = timezone.now()
             work.save(update_fields=["revised_at", "updated_at"])
+    is_new = chapter.pk is None
     prepare_chapter(chapter).save()
     refresh_word_counts(work)
     search_index.index_works([work.pk])
+    if is_new and work.posted:
+        subscriptions.published(work, chapter)
     return chapter
 
 
@@ -163,6 +170,7 @@ def delete_chapter(chapter: Chapter) -> None:
     if work.chapters.count() <= 1:
         raise ValueError("A work needs at least one chapter; delete the work instead.")
     chapter.delete()
+    counts.recount([work.pk])  # its comments went with it
     reorder_chapters(work, list(work.chapters.values_list("pk", flat=True)))
     search_index.index_works([work.pk])
 
@@ -203,6 +211,7 @@ def post_draft(work: Work) -> None:
         work.save(update_fields=["posted", "published_on", "revised_at", "updated_at"])
         work.chapters.filter(position=1).update(published_on=work.published_on)
         wrangling.refresh_counts(work.tags.values_list("pk", flat=True))
+        subscriptions.published(work)
 
 
 @transaction.atomic

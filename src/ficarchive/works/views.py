@@ -18,6 +18,9 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from ficarchive.community import work_page
+from ficarchive.community.guards import not_suspended
+from ficarchive.community.services import comments
 from ficarchive.formats.export import FORMATS
 from ficarchive.formats.export import filename as export_filename
 from ficarchive.formats.sanitize import sanitize_html
@@ -134,6 +137,7 @@ def _series_links(request: HttpRequest, work: Work) -> list[dict]:
 def _render_work(request: HttpRequest, work: Work, chapters, chapter: Chapter | None):
     if adult_gate_applies(request, work):
         return render(request, "works/adult_gate.html", {"work": work}, status=200)
+    work_page.record_view(request, work, chapter)
     all_chapters = list(work.chapters.all().only("pk", "position", "title", "work_id"))
     position = chapter.position if chapter else None
     context = {
@@ -147,6 +151,7 @@ def _render_work(request: HttpRequest, work: Work, chapters, chapter: Chapter | 
         "next_chapter": next((c for c in all_chapters if c.position == (position or 0) + 1), None),
         "series_links": _series_links(request, work),
         "is_creator": work.is_creator(request.user),
+        **work_page.context(request, work, chapters, chapter),
     }
     return render(request, "works/show.html", context)
 
@@ -198,13 +203,16 @@ def _save_work_form(request: HttpRequest, form: WorkForm, work: Work, post: bool
     """Save a valid form; returns the saved work or None with errors added to the form."""
     try:
         with transaction.atomic():
-            return services.save_work(work, form.work_input(), form.first_chapter(), post=post)
+            saved = services.save_work(work, form.work_input(), form.first_chapter(), post=post)
+            comments.set_moderation(saved, request.user, form.cleaned_data["moderate_comments"])
+            return saved
     except ValidationError as error:
         form.add_error(None, error)
         return None
 
 
 @login_required
+@not_suspended
 def work_new(request: HttpRequest) -> HttpResponse:
     form = WorkForm(request.POST or None, user=request.user, instance=Work())
     preview = None
@@ -241,6 +249,7 @@ def _preview(cleaned: dict | None) -> dict | None:
 
 
 @login_required
+@not_suspended
 def work_edit(request: HttpRequest, work_id: int) -> HttpResponse:
     work = work_for_creator(request, work_id)
     form = WorkForm(request.POST or None, user=request.user, instance=work)
@@ -254,6 +263,7 @@ def work_edit(request: HttpRequest, work_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@not_suspended
 def work_post_draft(request: HttpRequest, work_id: int) -> HttpResponse:
     work = work_for_creator(request, work_id)
     services.post_draft(work)
@@ -282,6 +292,7 @@ def work_delete(request: HttpRequest, work_id: int) -> HttpResponse:
 
 
 @login_required
+@not_suspended
 def chapter_new(request: HttpRequest, work_id: int) -> HttpResponse:
     work = work_for_creator(request, work_id)
     form = ChapterForm(request.POST or None, instance=Chapter(work=work))
@@ -293,6 +304,7 @@ def chapter_new(request: HttpRequest, work_id: int) -> HttpResponse:
 
 
 @login_required
+@not_suspended
 def chapter_edit(request: HttpRequest, work_id: int, chapter_id: int) -> HttpResponse:
     work = work_for_creator(request, work_id)
     chapter = get_object_or_404(work.chapters, pk=chapter_id)

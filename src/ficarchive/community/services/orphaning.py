@@ -1,0 +1,44 @@
+"""Orphaning: a creator hands a work to the archive's `orphan_account` for good."""
+
+from __future__ import annotations
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+
+from ficarchive.accounts.models import Pseud
+from ficarchive.search.tasks import reindex_works
+from ficarchive.works.models import Creatorship, Work
+
+ORPHAN_LOGIN = "orphan_account"
+
+
+def orphan_account():
+    """The account orphaned works belong to; nobody can log in to it."""
+    User = get_user_model()
+    user = User.objects.filter(username=ORPHAN_LOGIN).first()
+    if user is None:
+        user = User(username=ORPHAN_LOGIN, email="orphan_account@invalid.example")
+        user.set_unusable_password()
+        user.save()
+    return user
+
+
+@transaction.atomic
+def orphan_work(work: Work, user, *, keep_pseud: bool) -> None:
+    """Replace `user`'s pseuds on the work with orphan_account's, under the same pseud name
+    when `keep_pseud`, else under "orphan_account". Co-creators stay. Cannot be undone."""
+    ships = list(work.creatorships.filter(pseud__user=user).select_related("pseud"))
+    if not ships:
+        raise PermissionDenied("Only the work's creators can orphan it.")
+    orphan = orphan_account()
+    for ship in ships:
+        pseud = orphan.default_pseud
+        if keep_pseud:
+            pseud = orphan.pseuds.filter(name__iexact=ship.pseud.name).first() or (
+                Pseud.objects.create(user=orphan, name=ship.pseud.name)
+            )
+        if not work.creatorships.filter(pseud=pseud).exists():
+            Creatorship.objects.create(work=work, pseud=pseud, approved=ship.approved)
+        ship.delete()
+    reindex_works.enqueue([work.pk])

@@ -1,0 +1,53 @@
+"""Background work for the community: hits, e-mail, deliveries and digests."""
+
+from __future__ import annotations
+
+from django.core.mail import EmailMessage
+from django_tasks import task
+
+from ficarchive.accounts.models import User
+from ficarchive.community.models import Comment
+from ficarchive.community.services import hits, notify, subscriptions
+
+
+@task()
+def flush_hits() -> int:
+    return hits.flush()
+
+
+@task()
+def email_comment(comment_id: int, user_ids: list[int]) -> int:
+    """E-mail a comment to those of `user_ids` whose preferences ask for it."""
+    comment = Comment.objects.select_related("work", "chapter", "pseud__user", "user").filter(
+        pk=comment_id, deleted=False
+    )
+    comment = comment.first()
+    if comment is None:
+        return 0
+    subject, body = notify.comment_email(comment)
+    sent = 0
+    for user in User.objects.filter(pk__in=user_ids, is_active=True):
+        if notify.wants_comment_emails(user):
+            EmailMessage(subject=subject, body=body, to=[user.email]).send()
+            sent += 1
+    return sent
+
+
+@task()
+def deliver_new_chapter(chapter_id: int) -> int:
+    return subscriptions.deliver_new_chapter(chapter_id)
+
+
+@task()
+def deliver_new_work(work_id: int) -> int:
+    return subscriptions.deliver_new_work(work_id)
+
+
+@task()
+def deliver_saved_searches() -> int:
+    return subscriptions.deliver_saved_searches()
+
+
+@task()
+def send_digests() -> int:
+    return subscriptions.send_digests()
