@@ -259,3 +259,21 @@ def test_the_command_imports_as_a_user_and_reports_each_file(alice, tmp_path):
 def test_the_command_needs_an_owner_unless_it_is_a_dry_run(tmp_path):
     with pytest.raises(CommandError, match="--as USER"):
         call_command("import", str(Path(tmp_path) / "x.txt"))
+
+
+def test_a_user_suspended_after_uploading_cannot_post_the_import(alice, staff):
+    from ficarchive.community.models import Sanction, SanctionKind
+
+    client = client_for(alice)
+    preview = check(client, [upload("keeper.md", STORY)], fandoms="Lighthouses")
+    Sanction.objects.create(
+        user=alice,
+        kind=SanctionKind.SUSPENSION,
+        reason="Spam",
+        until=timezone.now() + timedelta(days=3),
+        staff=staff,
+    )
+    response = client.post(preview.request["PATH_INFO"], {"confirm": "post"}, follow=True)
+    assert "Your account is suspended until" in response.content.decode()
+    assert not Work.objects.exists()
+    assert ImportBatch.objects.exists()  # kept: nothing is lost

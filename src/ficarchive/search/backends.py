@@ -217,10 +217,6 @@ class PostgresBackend:
         ).annotate(rank=RawSQL(f"-ts_rank_cd({self.table}.document, {tsquery})", params))
 
     def excluded(self, query: ParsedQuery) -> tuple[str, list] | None:
-        if to_tsquery(query) is not None:
-            # The positive tsquery already carries the exclusions (`word & !other`); a
-            # separate NOT IN is planned as a scan of every document.
-            return None
         pieces = [f"({to_tsquery(single)})" for single in exclusions(query)]
         if not pieces:
             return None
