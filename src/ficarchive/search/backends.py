@@ -199,29 +199,48 @@ class PostgresBackend:
         params = [value for config in configs for value in (config, text)]
         return f"({sql})", params
 
+    def _condition(self, text: str, table: str) -> tuple[str, list]:
+        """`document @@ query`, with the query parsed in each document's own configuration:
+        one arm per configuration in use, each a GIN index scan (PostgreSQL ORs them as
+        bitmaps). Exact, so exclusions can stay inside the query (`word & !other`); a query
+        OR-ed over every configuration would let a document match in another language's
+        stemming, and PostgreSQL estimates such a query matches everything."""
+        arms, params = [], []
+        for config in self._configs():
+            arms.append(
+                f"({table}.config = %s::regconfig "
+                f"AND {table}.document @@ to_tsquery(%s::regconfig, %s))"
+            )
+            params += [config, config, text]
+        return f"({' OR '.join(arms)})", params
+
     def matches(self, query: ParsedQuery) -> tuple[str, list] | None:
         text = to_tsquery(query)
         if text is None:
             return None
-        tsquery, params = self._tsquery(text)
-        return f"SELECT work_id FROM {self.table} WHERE document @@ {tsquery}", params
+        condition, params = self._condition(text, self.table)
+        return f"SELECT work_id FROM {self.table} WHERE {condition}", params
 
     def ranked(self, works: QuerySet, query: ParsedQuery) -> QuerySet:
         """`works` that match, joined to their documents, each with `rank` (lower is better)."""
-        tsquery, params = self._tsquery(to_tsquery(query))
+        text = to_tsquery(query)
+        condition, params = self._condition(text, self.table)
+        tsquery, rank_params = self._tsquery(text)
         work_id = f'"{Work._meta.db_table}"."id"'
         return works.extra(
             tables=[self.table],
-            where=[f"{self.table}.work_id = {work_id}", f"{self.table}.document @@ {tsquery}"],
+            where=[f"{self.table}.work_id = {work_id}", condition],
             params=params,
-        ).annotate(rank=RawSQL(f"-ts_rank_cd({self.table}.document, {tsquery})", params))
+        ).annotate(rank=RawSQL(f"-ts_rank_cd({self.table}.document, {tsquery})", rank_params))
 
     def excluded(self, query: ParsedQuery) -> tuple[str, list] | None:
+        if query.words or query.phrases:
+            return None  # `matches` carries the exclusions, exactly (see _condition)
         pieces = [f"({to_tsquery(single)})" for single in exclusions(query)]
         if not pieces:
             return None
-        tsquery, params = self._tsquery(" | ".join(pieces))
-        return f"SELECT work_id FROM {self.table} WHERE document @@ {tsquery}", params
+        condition, params = self._condition(" | ".join(pieces), self.table)
+        return f"SELECT work_id FROM {self.table} WHERE {condition}", params
 
     def snippets(self, query: ParsedQuery, work_ids: list[int]) -> dict[int, str]:
         text = to_tsquery(query)
