@@ -202,6 +202,7 @@ TASKS = {
 
 # Security: strict by default; FICARCHIVE_HTTPS=0 only for plain-HTTP set-ups behind nothing.
 SECURE_SSL_REDIRECT = HTTPS
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]  # probes may come over plain HTTP
 SESSION_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_SECURE = HTTPS
 SECURE_HSTS_SECONDS = 31536000 if HTTPS else 0

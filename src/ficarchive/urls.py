@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import path, register_converter
 
-from ficarchive import errors
+from ficarchive import errors, health
 from ficarchive.accounts import views as accounts
 from ficarchive.community.views import account as community_account
 from ficarchive.community.views import creators, feedback, moderation, tracking
@@ -19,6 +19,8 @@ register_converter(TagNameConverter, "tag")
 
 urlpatterns = [
     path("", works.home, name="home"),
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
     # Works and chapters
     path("works/", works.work_index, name="works"),
     path("works/new/", works.work_new, name="work_new"),

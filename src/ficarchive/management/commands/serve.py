@@ -1,15 +1,31 @@
-"""`ficarchive serve`: bring the database up to date and serve the archive."""
+"""`ficarchive serve`: bring the database up to date and serve the archive.
+
+Without options it runs Django's development server (one process, for trying the archive
+out). With --production it collects the static files (whitenoise serves them compressed,
+with far-future cache headers on their hashed names) and hands over to gunicorn with
+several worker processes; docs/hosting.md explains where it fits behind nginx.
+"""
 
 from __future__ import annotations
 
+import os
+import sys
+
+from django.conf import settings
 from django.core.management import call_command
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
+
+
+def default_workers() -> int:
+    """Gunicorn's usual rule of thumb: two per core, plus one."""
+    return 2 * (os.cpu_count() or 1) + 1
 
 
 class Command(BaseCommand):
     help = (
         "Apply any pending database migrations, then serve the archive at ADDRPORT "
-        "(default 127.0.0.1:8000) with Django's development server."
+        "(default 127.0.0.1:8000): with Django's development server, or with --production "
+        "with gunicorn's worker processes."
     )
 
     def add_arguments(self, parser) -> None:
@@ -17,8 +33,44 @@ class Command(BaseCommand):
         parser.add_argument(
             "--no-migrate", action="store_true", help="Serve without applying migrations first."
         )
+        parser.add_argument(
+            "--production",
+            action="store_true",
+            help="Collect static files and serve with gunicorn (needs FICARCHIVE_DEBUG=0).",
+        )
+        parser.add_argument(
+            "--workers",
+            type=int,
+            default=default_workers(),
+            help="Gunicorn worker processes with --production (default: 2 per core + 1).",
+        )
 
-    def handle(self, *args, addrport: str, no_migrate: bool, **options) -> None:
+    def handle(self, *args, addrport: str, no_migrate: bool, production: bool, **options):
+        if production and settings.DEBUG:
+            raise CommandError("--production needs FICARCHIVE_DEBUG=0 (debug pages leak data).")
+        if options["workers"] < 1:
+            raise CommandError("--workers must be at least 1.")
         if not no_migrate:
             call_command("migrate", interactive=False, verbosity=1)
-        call_command("runserver", addrport, use_reloader=False)
+        if not production:
+            call_command("runserver", addrport, use_reloader=False)
+            return
+        call_command("collectstatic", interactive=False, verbosity=0)
+        bind = addrport if ":" in addrport else f"127.0.0.1:{addrport}"
+        arguments = [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "ficarchive.wsgi:application",
+            "--bind",
+            bind,
+            "--workers",
+            str(options["workers"]),
+            "--access-logfile",
+            "-",
+            "--graceful-timeout",
+            "20",
+        ]
+        self.stdout.write(f"Serving with gunicorn at http://{bind}/ ({options['workers']} workers)")
+        self.stdout.flush()
+        os.execv(sys.executable, arguments)  # gunicorn takes over this process (signals too)
