@@ -41,14 +41,12 @@ def _secret_key() -> str:
     return path.read_text().strip()
 
 
-def _database() -> dict:
-    url = env_str("FICARCHIVE_DATABASE_URL") or f"sqlite:///{VAR_DIR / 'ficarchive.sqlite3'}"
+def _database(url: str | None = None, variable: str = "FICARCHIVE_DATABASE_URL") -> dict:
+    url = url or env_str(variable) or f"sqlite:///{VAR_DIR / 'ficarchive.sqlite3'}"
     try:
         config = dj_database_url.parse(url)
     except Exception as error:  # dj-database-url raises several types for bad URLs
-        raise ImproperlyConfigured(
-            f"FICARCHIVE_DATABASE_URL is not a database URL: {error}"
-        ) from None
+        raise ImproperlyConfigured(f"{variable} is not a database URL: {error}") from None
     config["CONN_MAX_AGE"] = env_int("FICARCHIVE_DB_CONN_MAX_AGE", 60)
     engine = config.get("ENGINE", "")
     if engine == "django.db.backends.sqlite3":
@@ -72,16 +70,36 @@ def _database() -> dict:
         options["options"] = f"{options.get('options', '')} -c max_parallel_workers_per_gather=0"
     else:
         raise ImproperlyConfigured(
-            "FICARCHIVE_DATABASE_URL must be a sqlite:// or postgres:// URL; "
-            f"got {url.split(':')[0]}://."
+            f"{variable} must be a sqlite:// or postgres:// URL; got {url.split(':')[0]}://."
         )
     return config
+
+
+def _replicas(primary: dict) -> dict:
+    """Read replicas of a PostgreSQL primary, as aliases replica_1, replica_2, … (see
+    ficarchive/replicas.py). In tests they mirror the primary."""
+    variable = "FICARCHIVE_DATABASE_REPLICA_URLS"
+    urls = env_list(variable, [])
+    if urls and primary["ENGINE"] != "django.db.backends.postgresql":
+        raise ImproperlyConfigured(f"{variable} needs a PostgreSQL FICARCHIVE_DATABASE_URL.")
+    replicas = {}
+    for number, url in enumerate(urls, start=1):
+        config = _database(url, variable)
+        if config["ENGINE"] != "django.db.backends.postgresql":
+            raise ImproperlyConfigured(f"{variable} must list postgres:// URLs.")
+        config["TEST"] = {"MIRROR": "default"}
+        replicas[f"replica_{number}"] = config
+    return replicas
 
 
 SECRET_KEY = _secret_key()
 ALLOWED_HOSTS = env_list("FICARCHIVE_ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env_list("FICARCHIVE_CSRF_TRUSTED_ORIGINS", [])
 DATABASES = {"default": _database()}
+DATABASES.update(_replicas(DATABASES["default"]))
+DATABASE_ROUTERS = ["ficarchive.replicas.ReplicaRouter"]
+# After a request that changes something, that browser reads from the primary this long.
+REPLICA_PIN_SECONDS = env_int("FICARCHIVE_REPLICA_PIN_SECONDS", 5)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 INSTALLED_APPS = [
@@ -104,6 +122,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "ficarchive.replicas.ReplicaPinMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
