@@ -539,6 +539,7 @@ class _Importer:
             self._story(story)
             done += 1
             self._tick(done, total, "works")
+        feedback.other_reviews()
         for sid, story_reviews in reviews.items():
             feedback.reviews_of(sid, story_reviews)
             done += 1

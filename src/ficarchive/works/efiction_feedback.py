@@ -77,18 +77,22 @@ class FeedbackImporter:
     # -- grouping
 
     def review_groups(self) -> dict[int, list[ef.Review]]:
-        """Story reviews by story; others are reported skipped at once."""
+        """Reviews of stories, by story."""
         groups: dict[int, list[ef.Review]] = defaultdict(list)
         for review in self.archive.reviews:
             if review.type == "ST":
                 groups[review.item].append(review)
-            elif review.type == "SE":
+        return groups
+
+    def other_reviews(self) -> None:
+        """Reviews of anything but a story have nowhere to go: reported skipped."""
+        for review in self.archive.reviews:
+            if review.type == "SE":
                 self._add_review(review, SKIPPED, "a review of a series: comments here are on "
                                  "works only")  # fmt: skip
-            else:
+            elif review.type != "ST":
                 self._add_review(review, SKIPPED, f"a review of a “{review.type}”, which "
                                  "isn't carried over")  # fmt: skip
-        return groups
 
     def favorite_groups(self) -> dict[int, list[ef.Favorite]]:
         groups: dict[int, list[ef.Favorite]] = defaultdict(list)
