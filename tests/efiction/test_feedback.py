@@ -245,8 +245,7 @@ def test_a_dry_run_saves_no_feedback_and_counts_what_would_come(db):
     assert report.summary()[-2:] == [
         "Reviews: 6 would be imported as comments (with 1 author's reply), 0 already here, "
         "4 skipped.",
-        "Favorites: 4 would be imported (3 bookmarks, 1 subscription), 0 already here, "
-        "5 skipped.",
+        "Favorites: 4 would be imported (3 bookmarks, 1 subscription), 0 already here, 5 skipped.",
     ]
 
 

@@ -812,7 +812,8 @@ class _Importer:
         scored = sum(1 for r in archive.reviews if r.score is not None)
         if scored:
             report.note(f"{scored} review{'s' if scored != 1 else ''} gave the story a score: "
-                        "comments here have none, so the scores were not carried over.")  # fmt: skip
+                        "comments here have none, so the scores were not carried "
+                        "over.")  # fmt: skip
         unconfirmed = sum(s.unconfirmed for s in archive.series.values())
         if unconfirmed:
             report.note(f"{unconfirmed} stories other authors added to a series, never "

@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
+
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, transaction
 
@@ -153,7 +154,7 @@ class FeedbackImporter:
         except ValidationError as error:
             raise _Skip(" ".join(error.messages)) from error
         notes = []
-        carried = story.chapters if not story.validated else [c for c in story.chapters if c.validated]
+        carried = [c for c in story.chapters if c.validated or not story.validated]
         positions = {chapter.chapid: number for number, chapter in enumerate(carried, start=1)}
         position = positions.get(review.chapid, 1)
         if review.chapid and review.chapid not in positions:
@@ -203,7 +204,7 @@ class FeedbackImporter:
     def _already(self, plan: _Review, work: Work | None, existing: Counter) -> str:
         """ALREADY when an earlier run made this comment (counted off, so two alike reviews
         need two comments), else ""."""
-        if work is None or plan.uid is not None and plan.uid not in self.importer.pseuds:
+        if work is None or (plan.uid is not None and plan.uid not in self.importer.pseuds):
             return ""
         key = self._key(plan, work)
         if existing[key] > 0:
@@ -229,8 +230,9 @@ class FeedbackImporter:
                         guest_name=plan.guest_name,
                     )  # fmt: skip
                     if plan.reply:
-                        import_comment(chapter, plan.reply, comment.created_at,
-                                       user=self._user(plan.responder_uid), parent=comment)  # fmt: skip
+                        responder = self._user(plan.responder_uid)
+                        import_comment(chapter, plan.reply, comment.created_at, user=responder,
+                                       parent=comment)  # fmt: skip
             except ValidationError as error:
                 results.append((SKIPPED, " ".join(error.messages), False))
                 continue
@@ -273,9 +275,9 @@ class FeedbackImporter:
     def _bookmark(self, uid: int, favorite: ef.Favorite) -> tuple[str, str, str, list[str]]:
         target = self._target(favorite)
         if target is None:  # a dry run, and the work or series is not here yet
-            if favorite.type == "ST" and not self.archive.stories[favorite.item].validated:
-                if uid != self.archive.stories[favorite.item].uid:
-                    raise _Skip("they can't see the work here (a draft, or hidden)")
+            story = self.archive.stories.get(favorite.item) if favorite.type == "ST" else None
+            if story and not story.validated and uid not in (story.uid, *story.coauthor_ids):
+                raise _Skip("they can't see the work here (a draft, or hidden)")
             return IMPORTED, "", "bookmark", []
         user = self.importer.pseuds[uid].user if uid in self.importer.pseuds else None
         if user is None:  # a dry run, and the member's account is not made yet
@@ -327,7 +329,7 @@ class FeedbackImporter:
             return (ALREADY if exists else IMPORTED), "", "subscription", notes
         try:
             with transaction.atomic():
-                subscription, created = import_subscription(user, creator)
+                _, created = import_subscription(user, creator)
         except ValidationError as error:
             raise _Skip(" ".join(error.messages)) from error
         detail = f"subscription to {creator.username}"

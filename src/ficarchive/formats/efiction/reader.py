@@ -42,9 +42,7 @@ OLD_FAVORITES = (
 )  # fmt: skip
 # eFiction appends an author's response to the review: "<br><br><i>Author's Response: …</i>"
 # (the label in the site's language).
-_RESPONSE = re.compile(
-    r"(?is)^(.*)\s*<br\s*/?>\s*<br\s*/?>\s*<i>([^<:]{1,60}):\s*(.*?)\s*</i>\s*$"
-)
+_RESPONSE = re.compile(r"(?is)^(.*)\s*<br\s*/?>\s*<br\s*/?>\s*<i>([^<:]{1,60}):\s*(.*?)\s*</i>\s*$")
 REQUIRED = ("stories", "chapters", "authors")
 _MD5 = re.compile(r"[0-9a-f]{32}")
 _DATETIME = re.compile(r"(\d{4})-(\d\d)-(\d\d)(?:[ T](\d\d):(\d\d)(?::(\d\d))?)?")
