@@ -1,4 +1,5 @@
-"""Migrating an eFiction 3.x archive: its members become accounts, its stories works.
+"""Migrating an eFiction 3.x archive: its members become accounts, its stories works (and
+its reviews and favourites feedback on them: see efiction_feedback.py).
 
 ficarchive.formats.efiction reads the archive; this module decides what each thing becomes
 here (docs/efiction.md explains the mapping to the people migrating) and saves it through
