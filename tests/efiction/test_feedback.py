@@ -256,3 +256,13 @@ def test_a_dry_run_after_an_import_finds_everything_here(imported):
     report = run(dry_run=True)
     assert report.count("review", ALREADY) == 6
     assert report.count("favorite", ALREADY) == 4
+
+
+def test_an_over_long_response_is_left_out_and_said_so(db, tmp_path):
+    data = DUMP.read_bytes().replace(b"Thank you, Wren! More crossings soon.", b"Thanks! " * 1500)
+    (tmp_path / "long.sql").write_bytes(data)
+    report = import_archive(tmp_path / "long.sql", stories_dir=STORIES)
+    wren = Comment.objects.get(guest_name="Wren")
+    assert not wren.replies.exists()
+    assert any(n.startswith("the author's response was left out: Comments can be at most")
+               for n in item(report, "review 4 ").notes)  # fmt: skip

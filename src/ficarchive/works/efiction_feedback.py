@@ -180,18 +180,21 @@ class FeedbackImporter:
         (co-authors could answer too) or they have no account, it stays in the comment as
         eFiction showed it."""
         response = plan.review.response
-        credited = [uid for uid in story.coauthor_ids if uid in self.importer.members]
-        if story.uid in self.importer.members and not credited:
+        if story.uid in self.importer.members and not story.coauthor_ids:
             try:
-                plan.reply = clean_body(response)
-            except ValidationError:
-                return
-            plan.responder_uid = story.uid
+                plan.reply, plan.responder_uid = clean_body(response), story.uid
+            except ValidationError as error:
+                plan.notes.append(f"the author's response was left out: {error.messages[0]}")
             return
-        plan.body = clean_body(f"{plan.body}<p><i>{RESPONSE_LABEL}: {response}</i></p>")
-        plan.notes.append("the author's response stays in the comment: eFiction doesn't say "
-                          "which of its creators wrote it" if credited else "the author's "
-                          "response stays in the comment: its author has no account")  # fmt: skip
+        why = "its author has no account"
+        if story.coauthor_ids:
+            why = "eFiction doesn't say which of its creators wrote it"
+        try:
+            plan.body = clean_body(f"{plan.body}<p><i>{RESPONSE_LABEL}: {response}</i></p>")
+        except ValidationError as error:
+            plan.notes.append(f"the author's response was left out: {error.messages[0]}")
+            return
+        plan.notes.append(f"the author's response stays in the comment: {why}")
 
     def _existing_comments(self, work: Work) -> Counter:
         rows = Comment.objects.filter(work=work, parent__isnull=True)
