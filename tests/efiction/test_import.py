@@ -261,11 +261,6 @@ def test_series_keep_their_order(imported):
     assert series.summary == "<p>How the orchard came to be.</p>"
 
 
-def test_reviews_and_favorites_are_reported_as_skipped(imported):
-    assert "3 reviews skipped: comments arrive with a later feature." in imported.notes
-    assert any(n.startswith("3 favorites skipped") for n in imported.notes)
-
-
 def test_the_works_are_found_by_search_and_listings(imported):
     from ficarchive.works.models import Work as W
 
@@ -320,7 +315,7 @@ def test_a_base_url_added_later_still_recognises_earlier_works(imported):
 
 def test_a_story_skipped_once_is_imported_when_its_problem_is_fixed(db):
     first = run(stories_dir=None)
-    skipped = [i for i in first.items if i.status == SKIPPED]
+    skipped = [i for i in first.items if i.status == SKIPPED and i.kind == "work"]
     assert [i.source for i in skipped] == ["story 2 “Ferry Lights”"]
     assert "pass --stories-dir" in skipped[0].detail
     assert not Work.objects.filter(title="Ferry Lights").exists()
@@ -364,8 +359,9 @@ def test_a_name_taken_by_another_tag_type_gets_a_qualifier(db):
 def test_progress_is_reported_to_the_end(db):
     seen = []
     run(progress=lambda done, total, what: seen.append((done, total, what)))
-    assert seen[-1] == (9, 9, "works")
-    assert [s[0] for s in seen] == list(range(1, 10))
+    assert seen[-1] == (19, 19, "favorites")
+    assert [s[0] for s in seen] == list(range(1, 20))
+    assert [s[2] for s in seen].count("reviews") == 5  # stories with reviews, one step each
 
 
 def test_hostile_html_in_a_story_is_cleaned(db, tmp_path):
@@ -413,9 +409,14 @@ def test_the_command_imports_and_summarises(db):
     assert "Accounts: 4 created, 0 already here, 0 skipped." in output
     assert "Works: 5 imported (1 as a draft), 0 already here, 0 skipped." in output
     assert "Series: 1 created." in output
-    assert "3 reviews skipped: comments arrive with a later feature." in output
+    reviews = "Reviews: 6 imported as comments (with 1 author's reply), 0 already here, 4 skipped."
+    favorites = "Favorites: 4 imported (3 bookmarks, 1 subscription), 0 already here, 5 skipped."
+    assert reviews in output and favorites in output
+    assert "review 3 by “A passer-by”: skipped: a review of a series" in output
     again = command("--dump", str(DUMP), "--stories-dir", str(STORIES))
     assert "Works: 0 imported, 5 already here, 0 skipped." in again
+    assert "Reviews: 0 imported as comments, 6 already here, 4 skipped." in again
+    assert "Favorites: 0 imported, 4 already here, 5 skipped." in again
 
 
 def test_the_command_lists_skipped_stories_with_their_reason(db):

@@ -10,6 +10,7 @@ import pymysql
 import pytest
 
 from ficarchive.accounts.models import User
+from ficarchive.community.models import Bookmark, Comment, Subscription
 from ficarchive.formats.efiction import EFictionError, read_archive
 from ficarchive.tags.models import TagType
 from ficarchive.works.efiction import ALREADY, IMPORTED, import_archive
@@ -35,6 +36,20 @@ def snapshot() -> dict:
             (s.title, tuple(m.work.title for m in s.memberships.order_by("position")))
             for s in Series.objects.all()
         ),
+        "comments": sorted(
+            (
+                c.work.title, c.chapter.position, c.author_name, c.created_at, c.body,
+                c.parent.body if c.parent else "",
+            )
+            for c in Comment.objects.all()
+        ),
+        "bookmarks": sorted(
+            (b.user.username, str(b.target), b.notes, b.private) for b in Bookmark.objects.all()
+        ),
+        "subscriptions": sorted(
+            (s.user.username, s.creator.username) for s in Subscription.objects.all()
+        ),
+        "counts": sorted(Work.objects.values_list("title", "comments_count", "bookmarks_count")),
     }  # fmt: skip
 
 
@@ -49,6 +64,8 @@ def test_reading_live_gives_the_same_archive_as_the_dump(mariadb_archive):
         assert live.categories == dumped.categories
         assert live.ratings == dumped.ratings
         assert live.series == dumped.series
+        assert live.reviews == dumped.reviews
+        assert live.favorites == dumped.favorites
         for sid, story in dumped.stories.items():
             assert live.stories[sid] == story
             for ours, theirs in zip(live.stories[sid].chapters, story.chapters, strict=True):
@@ -66,11 +83,33 @@ def test_importing_through_the_dsn_matches_importing_the_dump(db, mariadb_archiv
     assert sorted(t.name for t in lamplighter.tags.filter(type=TagType.FANDOM)) == [
         "The Glass Orchard - Season One"
     ]
+    assert report.count("review", IMPORTED) == 6 and report.count("favorite", IMPORTED) == 4
+    wren = Comment.objects.get(guest_name="Wren")
+    assert wren.replies.get().user.username == "Ola_Laka"
     from_dsn = snapshot()
+    assert len(from_dsn["comments"]) == 7 and len(from_dsn["bookmarks"]) == 3
     again = import_archive(dsn, stories_dir=STORIES)
     assert again.count("work", ALREADY) == 5 and snapshot() == from_dsn
+    assert again.count("review", ALREADY) == 6 and again.count("favorite", ALREADY) == 4
     # The same archive from the dump file is recognised as already here, too.
-    assert import_archive(DUMP, stories_dir=STORIES).count("work", ALREADY) == 5
+    from_dump = import_archive(DUMP, stories_dir=STORIES)
+    assert from_dump.count("work", ALREADY) == 5 and from_dump.count("review", ALREADY) == 6
+    assert snapshot() == from_dsn
+
+
+def test_a_dump_and_the_database_give_the_same_feedback(db, mariadb_archive):
+    """Imported from the dump into one archive and from the live database into another
+    (the same archive emptied), reviews and favourites come out alike."""
+    dsn, _ = mariadb_archive
+    import_archive(DUMP, stories_dir=STORIES)
+    from_dump = snapshot()
+    User.objects.all().delete()
+    Work.objects.all().delete()
+    Series.objects.all().delete()
+    import_archive(dsn, stories_dir=STORIES)
+    from_dsn = snapshot()
+    del from_dsn["users"], from_dump["users"]  # unusable passwords are random
+    assert from_dsn == from_dump
 
 
 def test_the_prefix_can_be_given_in_the_dsn(db, mariadb_archive):
@@ -122,6 +161,8 @@ def test_a_fresh_mariadb_dump_of_the_archive_imports_the_same(
     ):
         assert fresh.authors == original.authors
         assert fresh.stories == original.stories
+        assert fresh.reviews == original.reviews
+        assert fresh.favorites == original.favorites
         assert fresh.characters[3].name == "Łucja Øre"
         story = fresh.stories[1]
         assert [fresh.chapter_text(c) for c in story.chapters] == [

@@ -104,10 +104,50 @@ def test_ratings_know_which_were_for_members_only(archive):
 
 
 def test_reviews_and_favorites_are_read(archive):
-    assert [(r.type, r.item, r.reviewer) for r in archive.reviews] == [
+    assert [(r.type, r.item, r.reviewer) for r in archive.reviews[:3]] == [
         ("ST", 1, "J.R. Reads"), ("ST", 1, "Ola Łąka"), ("SE", 1, "A passer-by"),
     ]  # fmt: skip
-    assert {f.type for f in archive.favorites} == {"ST", "SE", "AU"}
+    assert len(archive.reviews) == 10
+    assert {f.type for f in archive.favorites} == {"ST", "SE", "AU", "CH"}
+    assert archive.favorites[3].comments == "Read it twice."
+
+
+def test_an_authors_response_is_read_apart_from_the_review(archive):
+    wren = archive.reviews[3]
+    assert wren.text == "The ferry scene made me smile."
+    assert wren.response == "Thank you, Wren! More crossings soon."
+    assert archive.reviews[4].response == "All three of us, at once."  # <br /> spelling
+    assert archive.reviews[0].response == ""
+
+
+def test_review_scores_and_score_only_reviews_are_told_apart(archive):
+    assert [r.score for r in archive.reviews[3:6]] == [8, None, 7]  # -1: no score
+    assert archive.reviews[5].score_only  # eFiction's "No Review"
+    assert not archive.reviews[0].score_only
+
+
+def test_a_review_without_a_date_or_name_says_so(archive):
+    last = archive.reviews[-1]
+    assert (last.date, last.reviewer, last.uid, last.chapid) == (None, "", 0, 9)
+    assert archive.reviews[0].date == datetime(2005, 6, 15, tzinfo=UTC)
+
+
+def test_favorites_of_eFiction_before_3_are_read_from_their_own_tables(tmp_path, dump_bytes):
+    old = (
+        b"\nCREATE TABLE `fanfiction_favstor` (`uid` int(11), `sid` int(11));\n"
+        b"INSERT INTO `fanfiction_favstor` VALUES (2,1);\n"
+        b"CREATE TABLE `fanfiction_favseries` (`uid` int(11), `seriesid` int(11));\n"
+        b"INSERT INTO `fanfiction_favseries` VALUES (3,1);\n"
+        b"CREATE TABLE `fanfiction_favauth` (`uid` int(11), `favuid` int(11));\n"
+        b"INSERT INTO `fanfiction_favauth` VALUES (3,2);\n"
+    )
+    start = dump_bytes.index(b"DROP TABLE IF EXISTS `fanfiction_favorites`")
+    end = dump_bytes.index(b"DROP TABLE IF EXISTS `fanfiction_settings`")
+    path = write(tmp_path, dump_bytes[:start] + old + dump_bytes[end:])
+    with read_archive(dump=path, stories_dir=STORIES) as archive:
+        assert [(f.uid, f.item, f.type) for f in archive.favorites] == [
+            (2, 1, "ST"), (3, 1, "SE"), (3, 2, "AU"),
+        ]  # fmt: skip
 
 
 def test_the_old_site_address_is_read_from_the_settings(archive):

@@ -1,4 +1,5 @@
-"""Migrating an eFiction 3.x archive: its members become accounts, its stories works.
+"""Migrating an eFiction 3.x archive: its members become accounts, its stories works (and
+its reviews and favourites feedback on them: see efiction_feedback.py).
 
 ficarchive.formats.efiction reads the archive; this module decides what each thing becomes
 here (docs/efiction.md explains the mapping to the people migrating) and saves it through
@@ -29,6 +30,7 @@ from django.utils import timezone
 
 from ficarchive.accounts.models import Pseud, User
 from ficarchive.accounts.validators import PSEUD_NAME_MAX, validate_pseud_name
+from ficarchive.community.services import subscriptions
 from ficarchive.formats import efiction as ef
 from ficarchive.formats.sanitize import sanitize_html, strip_tags
 from ficarchive.formats.work import ParsedChapter, ParsedWork
@@ -59,12 +61,14 @@ IMPORTED, ALREADY, SKIPPED = "imported", "already here", "skipped"
 class Item:
     """What happened to one member, story or series."""
 
-    kind: str  # "account", "work" or "series"
+    kind: str  # "account", "work", "series", "review" or "favorite"
     source: str  # 'story 12 “Title”'
     status: str  # IMPORTED, ALREADY or SKIPPED
     detail: str = ""  # where it went ("work 31"), or why it was skipped
     notes: list[str] = field(default_factory=list)
     draft: bool = False
+    reply: bool = False  # a review that came with the author's response, now their reply
+    into: str = ""  # what a favorite became: "bookmark" or "subscription"
 
     def line(self, dry_run: bool = False) -> str:
         status = f"would be {self.status}" if dry_run and self.status == IMPORTED else self.status
@@ -123,7 +127,24 @@ class Report:
             + f", {self.count('work', ALREADY)} already here, "
             f"{self.count('work', SKIPPED)} skipped.",
             f"Series: {self.count('series', IMPORTED)} {done}.",
+            self._line("review", "Reviews", f"{posted} as comments", self._replies()),
+            self._line("favorite", "Favorites", posted, self._favorite_kinds()),
         ]
+
+    def _line(self, kind: str, title: str, done: str, detail: str) -> str:
+        return (
+            f"{title}: {self.count(kind, IMPORTED)} {done}{detail}, "
+            f"{self.count(kind, ALREADY)} already here, {self.count(kind, SKIPPED)} skipped."
+        )
+
+    def _replies(self) -> str:
+        replies = sum(1 for i in self.items if i.kind == "review" and i.reply)
+        return f" (with {replies} author's repl{'y' if replies == 1 else 'ies'})" if replies else ""
+
+    def _favorite_kinds(self) -> str:
+        made = Counter(i.into for i in self.items if i.kind == "favorite" and i.status == IMPORTED)
+        parts = [f"{n} {kind}{'s' if n != 1 else ''}" for kind, n in sorted(made.items())]
+        return f" ({', '.join(parts)})" if parts else ""
 
 
 # -- mapping eFiction's vocabulary to ours ----------------------------------------------------
@@ -484,12 +505,21 @@ class _Importer:
         self.mapping = Mapping(archive, self.report)
         self._series_of: dict[int, list[ef.Series]] = {}
         self._planned_series: set[int] = set()  # dry run: series that would be created
+        self.planned_works: set[int] = set()  # dry run: stories that would be imported
         self._imported = self._imported_works()  # sid -> work id, from this or earlier runs
         for series in archive.series.values():
             for part in series.parts:
                 self._series_of.setdefault(part.sid, []).append(series)
 
     def run(self, *, authors_only: bool) -> None:
+        """Members, then stories, then the reviews and favourites that need both; nobody
+        hears of any of it as news."""
+        with subscriptions.deliveries_held():
+            self._run(authors_only=authors_only)
+
+    def _run(self, *, authors_only: bool) -> None:
+        from ficarchive.works.efiction_feedback import FeedbackImporter
+
         archive = self.archive
         writers = {s.uid for s in archive.stories.values()}
         writers |= {uid for s in archive.stories.values() for uid in s.coauthor_ids}
@@ -498,7 +528,10 @@ class _Importer:
         if authors_only and len(members) < len(archive.authors):
             left = len(archive.authors) - len(members)
             self.report.note(f"{left} members without stories or series were not given accounts.")
-        total, done = len(members) + len(archive.stories), 0
+        feedback = FeedbackImporter(self)
+        reviews, favorites = feedback.review_groups(), feedback.favorite_groups()
+        total = len(members) + len(archive.stories) + len(reviews) + len(favorites)
+        done = 0
         for author in members:
             self._account(author)
             done += 1
@@ -507,6 +540,15 @@ class _Importer:
             self._story(story)
             done += 1
             self._tick(done, total, "works")
+        feedback.other_reviews()
+        for sid, story_reviews in reviews.items():
+            feedback.reviews_of(sid, story_reviews)
+            done += 1
+            self._tick(done, total, "reviews")
+        for uid, member_favorites in favorites.items():
+            feedback.favorites_of(uid, member_favorites)
+            done += 1
+            self._tick(done, total, "favorites")
         self._closing_notes()
 
     def _tick(self, done: int, total: int, what: str) -> None:
@@ -619,6 +661,7 @@ class _Importer:
         if self.dry_run:
             self.report.add("work", label, IMPORTED, "as a draft" if draft else "",
                             notes=notes, draft=draft)  # fmt: skip
+            self.planned_works.add(story.sid)
             for series in self._series_of.get(story.sid, []):
                 if series.seriesid not in self._planned_series and not self._find_series(series):
                     self._planned_series.add(series.seriesid)
@@ -767,16 +810,11 @@ class _Importer:
 
     def _closing_notes(self) -> None:
         archive, report = self.archive, self.report
-        if archive.reviews:
-            count = len(archive.reviews)
-            report.note(f"{count} review{'s' if count != 1 else ''} skipped: comments arrive "
-                        "with a later feature.")  # fmt: skip
-        if archive.favorites:
-            kinds = Counter(f.type for f in archive.favorites)
-            words = {"ST": "stories", "SE": "series", "AU": "authors"}
-            parts = ", ".join(f"{n} of {words.get(k, k or 'unknown')}" for k, n in kinds.items())
-            report.note(f"{len(archive.favorites)} favorites skipped ({parts}): bookmarks and "
-                        "subscriptions arrive with a later feature.")  # fmt: skip
+        scored = sum(1 for r in archive.reviews if r.score is not None)
+        if scored:
+            report.note(f"{scored} review{'s' if scored != 1 else ''} gave the story a score: "
+                        "comments here have none, so the scores were not carried "
+                        "over.")  # fmt: skip
         unconfirmed = sum(s.unconfirmed for s in archive.series.values())
         if unconfirmed:
             report.note(f"{unconfirmed} stories other authors added to a series, never "

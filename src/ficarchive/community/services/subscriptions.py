@@ -6,6 +6,10 @@ a restricted, hidden or muted work, or a draft, never lands in an inbox.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+
 from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
@@ -98,11 +102,27 @@ def deliver_new_work(work_id: int) -> int:
     return _deliver(subscribers, work, InboxKind.WORK, text, work.get_absolute_url())
 
 
+_held: ContextVar[bool] = ContextVar("deliveries_held", default=False)
+
+
+@contextmanager
+def deliveries_held() -> Iterator[None]:
+    """Works brought in from another archive are old news: within this block, posting
+    them tells no subscriber."""
+    token = _held.set(True)
+    try:
+        yield
+    finally:
+        _held.reset(token)
+
+
 def published(work: Work, chapter: Chapter | None = None) -> None:
     """Called by the works services once a work or a chapter is out: queue the deliveries
     for after the transaction commits (the creators and series are saved by then)."""
     from ficarchive.community import tasks
 
+    if _held.get():
+        return
     if chapter is None:
         transaction.on_commit(lambda: tasks.deliver_new_work.enqueue(work.pk))
     else:

@@ -119,11 +119,18 @@ class Review:
     id: int
     item: int  # a story's sid (type "ST") or a series id ("SE")
     type: str
-    chapid: int = 0
-    uid: int = 0
+    chapid: int = 0  # 0: the story as a whole
+    uid: int = 0  # 0: a guest, known only by `reviewer`
     reviewer: str = ""
-    text: str = ""
+    text: str = ""  # HTML or plain text; "No Review" when the reader only gave a score
     date: datetime | None = None
+    score: int | None = None  # eFiction's rating of the story; None when none was given
+    response: str = ""  # the author's response, which eFiction appended to the text
+
+    @property
+    def score_only(self) -> bool:
+        """eFiction stored a score given without any words as the text "No Review"."""
+        return self.text.strip() in ("", "No Review")
 
 
 @dataclass
@@ -131,6 +138,7 @@ class Favorite:
     uid: int
     item: int
     type: str  # "ST" story, "SE" series, "AU" author
+    comments: str = ""  # the member's note on it
 
 
 @dataclass

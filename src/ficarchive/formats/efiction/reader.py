@@ -34,7 +34,15 @@ from ficarchive.formats.efiction.text import as_text, plain, rich
 TABLES = (
     "stories", "chapters", "authors", "categories", "characters", "ratings", "classtypes",
     "classes", "series", "inseries", "reviews", "favorites", "coauthors", "settings",
+    "favstor", "favseries", "favauth",
 )  # fmt: skip
+# Before 3.0, favourites had a table per kind: (table, its item column, type).
+OLD_FAVORITES = (
+    ("favstor", "sid", "ST"), ("favseries", "seriesid", "SE"), ("favauth", "favuid", "AU"),
+)  # fmt: skip
+# eFiction appends an author's response to the review: "<br><br><i>Author's Response: …</i>"
+# (the label in the site's language).
+_RESPONSE = re.compile(r"(?is)^(.*)\s*<br\s*/?>\s*<br\s*/?>\s*<i>([^<:]{1,60}):\s*(.*?)\s*</i>\s*$")
 REQUIRED = ("stories", "chapters", "authors")
 _MD5 = re.compile(r"[0-9a-f]{32}")
 _DATETIME = re.compile(r"(\d{4})-(\d\d)-(\d\d)(?:[ T](\d\d):(\d\d)(?::(\d\d))?)?")
@@ -184,26 +192,21 @@ def read_tables(
     _read_chapters(archive, rows("chapters", skip=("storytext",)))
     _read_series(archive, rows("series"), rows("inseries"))
     for row in rows("reviews"):
-        archive.reviews.append(
-            Review(
-                id=_int(row.get("reviewid")),
-                item=_int(row.get("item") if "item" in row else row.get("sid")),
-                type=as_text(row.get("type")).strip().upper() or "ST",
-                chapid=_int(row.get("chapid")),
-                uid=_int(row.get("uid")),
-                reviewer=plain(row.get("reviewer")),
-                text=rich(row.get("review")),
-                date=_when(row.get("date")),
-            )
-        )
+        archive.reviews.append(_review(row))
     for row in rows("favorites"):
         archive.favorites.append(
             Favorite(
                 uid=_int(row.get("uid")),
                 item=_int(row.get("item")),
                 type=as_text(row.get("type")).strip().upper(),
+                comments=rich(row.get("comments")),
             )
         )
+    for name, column, kind in OLD_FAVORITES:
+        for row in rows(name):
+            archive.favorites.append(
+                Favorite(uid=_int(row.get("uid")), item=_int(row.get(column)), type=kind)
+            )
     archive._texts = _text_reader(archive, source, table("chapters"))
     archive._close = source.close
     return archive
@@ -232,6 +235,28 @@ def _author(row: dict) -> Author:
         bio=rich(row.get("bio")),
         password_md5=password if _MD5.fullmatch(password) else "",
         joined=_when(row.get("date")),
+    )
+
+
+def _review(row: dict) -> Review:
+    text = rich(row.get("review"))
+    response = ""
+    if _flag(row.get("respond")):
+        match = _RESPONSE.match(text)
+        if match:
+            text, response = match.group(1).strip(), match.group(3).strip()
+    score = _int(row.get("rating"))  # -1 (or 0 on old sites): no score given
+    return Review(
+        id=_int(row.get("reviewid")),
+        item=_int(row.get("item") if "item" in row else row.get("sid")),
+        type=as_text(row.get("type")).strip().upper() or "ST",
+        chapid=_int(row.get("chapid")),
+        uid=_int(row.get("uid")),
+        reviewer=plain(row.get("reviewer")),
+        text=text,
+        date=_when(row.get("date")),
+        score=score if score > 0 else None,
+        response=response,
     )
 
 

@@ -19,7 +19,8 @@ BAR = 30
 class Command(BaseCommand):
     help = (
         "Import an eFiction 3.x archive: members become accounts (keeping their passwords), "
-        "stories become works with their chapters, tags and series. Read it from its "
+        "stories become works with their chapters, tags and series, reviews become "
+        "comments, favourites bookmarks and subscriptions. Read it from its "
         "MySQL/MariaDB database (--dsn) or from a mysqldump file (--dump). Each story is "
         "imported whole or not at all; running the command again skips what is already "
         "here. See docs/efiction.md."
