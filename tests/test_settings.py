@@ -33,6 +33,7 @@ def run_ficarchive(tmp_path, *args: str, **env: str) -> subprocess.CompletedProc
         ("FICARCHIVE_TASKS", "celery"),
         ("FICARCHIVE_TIME_ZONE", "Mars/Olympus"),
         ("FICARCHIVE_LOG_LEVEL", "chatty"),
+        ("FICARCHIVE_DATABASE_REPLICA_URLS", "postgres://reader@127.0.0.1/archive"),
     ],
 )
 def test_a_bad_value_stops_start_up_with_a_message_naming_the_variable(tmp_path, variable, value):
