@@ -350,3 +350,16 @@ def test_deleting_an_account_keeps_other_peoples_replies(alice, bob, carol):
     assert "(Previous comment deleted.)" in page and "Carol's reply stays." in page
     assert "Bob's thought." not in page and "A lone comment." not in page
     assert count(work) == 1
+
+
+def test_the_reply_page_shows_a_placeholder_for_a_hidden_comment(alice, bob, carol, guest_client):
+    work = make_work(alice)
+    hidden = write(work, bob, "Something the creator hid.")
+    comments.set_hidden(hidden, alice, True)
+    for client in (guest_client, client_for(carol)):
+        text = page_text(client.get(f"/comments/{hidden.pk}/reply/"))
+        assert "Something the creator hid." not in text
+        assert "(This comment has been hidden by the work's creator.)" in text
+    assert "Something the creator hid." in page_text(
+        client_for(bob).get(f"/comments/{hidden.pk}/reply/")
+    )
