@@ -6,7 +6,8 @@ from __future__ import annotations
 import pytest
 from django.core import mail
 
-from ficarchive.community.models import Comment, InboxItem, Preferences
+from ficarchive.accounts import muting
+from ficarchive.community.models import Comment, InboxItem, Preferences, WorkSettings
 from ficarchive.community.services import comments
 from ficarchive.community.services.comments import CommentInput
 from ficarchive.works.models import CommentPermission, Work
@@ -363,3 +364,51 @@ def test_the_reply_page_shows_a_placeholder_for_a_hidden_comment(alice, bob, car
     assert "Something the creator hid." in page_text(
         client_for(bob).get(f"/comments/{hidden.pk}/reply/")
     )
+
+
+def emailed(user) -> list[str]:
+    """The bodies of the e-mails `user` got."""
+    return [m.body for m in mail.outbox if m.to == [user.email]]
+
+
+def test_no_email_about_a_comment_by_someone_the_creator_muted(
+    alice, bob, django_capture_on_commit_callbacks
+):
+    work = make_work(alice)
+    muting.mute_user(alice, bob)
+    with django_capture_on_commit_callbacks(execute=True):
+        write(work, bob, "A comment from a muted reader.")
+    assert emailed(alice) == []
+
+
+def test_no_email_about_a_reply_on_a_work_the_reader_can_no_longer_see(
+    alice, bob, django_capture_on_commit_callbacks
+):
+    work = make_work(alice, "Since hidden")
+    question = write(work, bob, "Bob asks.")
+    Work.objects.filter(pk=work.pk).update(hidden_by_admin=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        client_for(alice).post(f"/comments/{question.pk}/reply/", {"body": "Alice answers."})
+    assert Comment.objects.filter(parent=question).exists()
+    assert emailed(bob) == []
+
+
+def test_no_email_about_a_comment_hidden_before_the_email_went(
+    alice, bob, carol, django_capture_on_commit_callbacks
+):
+    work = make_work(alice)
+    question = write(work, bob, "Bob asks.")
+    with django_capture_on_commit_callbacks(execute=True):
+        reply = write(work, carol, "A reply hidden before sending.", parent=question)
+        comments.set_hidden(reply, alice, True)
+    assert not [body for body in emailed(bob) if "hidden before sending" in body]
+
+
+def test_creators_still_get_emails_about_comments_awaiting_approval(
+    alice, bob, django_capture_on_commit_callbacks
+):
+    work = make_work(alice)
+    WorkSettings.objects.create(work=work, moderate_comments=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        write(work, bob, "Please approve me.")
+    assert any("Please approve me." in body for body in emailed(alice))
