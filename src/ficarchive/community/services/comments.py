@@ -10,9 +10,10 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from ficarchive.community.models import COMMENT_MAX, Comment, WorkSettings
+from ficarchive.community.models import COMMENT_MAX, Block, Comment, WorkSettings
 from ficarchive.community.services import notify
-from ficarchive.community.services.rules import can_moderate, check_comment
+from ficarchive.community.services.moderation import posting_refusal
+from ficarchive.community.services.rules import BLOCKED, can_moderate, check_comment, creator_ids
 from ficarchive.formats.sanitize import sanitize_html, strip_tags
 from ficarchive.works.models import Chapter, Work
 
@@ -81,7 +82,15 @@ def _check_author(comment: Comment, user) -> None:
 
 @transaction.atomic
 def edit_comment(comment: Comment, user, body: str) -> Comment:
+    """An edit publishes new text, so it meets the same refusals as posting: a suspended
+    writer, or one the work's creators blocked since, can't change what readers see."""
     _check_author(comment, user)
+    refusal = posting_refusal(user)
+    if refusal:
+        raise ValidationError(refusal)
+    work = comment.work
+    if Block.between(creator_ids(work), user) and not work.is_creator(user):
+        raise ValidationError(BLOCKED)
     if comment.frozen:
         raise ValidationError("This thread is frozen, so its comments can't be edited.")
     comment.body = clean_body(body)
