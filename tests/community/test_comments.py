@@ -412,3 +412,27 @@ def test_creators_still_get_emails_about_comments_awaiting_approval(
     with django_capture_on_commit_callbacks(execute=True):
         write(work, bob, "Please approve me.")
     assert any("Please approve me." in body for body in emailed(alice))
+
+
+def test_approving_twice_at_once_counts_the_comment_once(alice, bob):
+    work = make_work(alice)
+    WorkSettings.objects.create(work=work, moderate_comments=True)
+    waiting = write(work, bob, "Waiting for approval.")
+    first, second = Comment.objects.get(pk=waiting.pk), Comment.objects.get(pk=waiting.pk)
+    comments.approve(first, alice)
+    comments.approve(second, alice)
+    assert count(work) == 1
+
+
+def test_deleting_twice_at_once_uncounts_the_comment_once(alice, bob, carol):
+    work = make_work(alice)
+    write(work, carol, "Another comment that stays.")
+    for replied in (False, True):
+        doomed = write(work, bob, "Deleted twice.")
+        if replied:
+            write(work, alice, "A reply keeps the thread.", parent=doomed)
+        before = count(work)
+        first, second = Comment.objects.get(pk=doomed.pk), Comment.objects.get(pk=doomed.pk)
+        comments.delete_comment(first, bob)
+        comments.delete_comment(second, bob)
+        assert count(work) == before - 1

@@ -105,14 +105,18 @@ def delete_comment(comment: Comment, user) -> None:
     "(Previous comment deleted.)" so the thread still reads in order."""
     if not (comment.is_author(user) or can_moderate(comment.work, user)):
         raise PermissionDenied("You can't delete this comment.")
-    counted = comment.approved and not comment.deleted
+    # `comment` may be stale (two requests at once): the row, locked, decides the count,
+    # and only the request that changed it changes the count.
+    live = Comment.objects.select_for_update().filter(pk=comment.pk, deleted=False)
+    approved = live.values_list("approved", flat=True).first()
+    if approved is None:
+        return
     if comment.replies.exists():
-        comment.deleted = True
-        comment.body = ""
-        comment.save(update_fields=["deleted", "body"])
+        changed = live.update(deleted=True, body="")
+        comment.deleted, comment.body = True, ""
     else:
-        comment.delete()
-    if counted:
+        changed = live.delete()[1].get(Comment._meta.label, 0)
+    if changed and approved:
         _count(comment.work_id, -1)
 
 
@@ -152,11 +156,15 @@ def set_hidden(comment: Comment, user, hidden: bool) -> None:
 
 @transaction.atomic
 def approve(comment: Comment, user) -> None:
+    """Publish a comment that waited. Only the request that changes the row counts it, so a
+    double click (or two creators at once) never counts it twice."""
     _moderator(comment, user)
-    if comment.approved:
+    changed = Comment.objects.filter(pk=comment.pk, approved=False, deleted=False).update(
+        approved=True
+    )
+    if not changed:
         return
     comment.approved = True
-    comment.save(update_fields=["approved"])
     _count(comment.work_id, 1)
     notify.comment_approved(comment)
 
