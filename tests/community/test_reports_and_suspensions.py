@@ -111,3 +111,14 @@ def test_a_suspended_user_cannot_edit_comments_or_bookmark(alice, bob, staff):
     bookmark = client.post(f"/works/{work.pk}/bookmark/", {"notes": "Spam bookmark."})
     assert "Your account is suspended until" in page_text(bookmark)
     assert not Bookmark.objects.exists()
+
+
+def test_sanctions_over_an_orphaned_work_spare_orphan_account(alice, bob, staff):
+    from ficarchive.community.services import orphaning
+
+    work = make_work(alice)
+    orphaning.orphan_work(work, alice, keep_pseud=False)
+    client_for(bob).post(f"/report/works/{work.pk}/", {"reason": "It copies another story."})
+    refused = resolve(staff, Report.objects.get(), "ban")
+    assert "There is no account behind this report to act on." in page_text(refused)
+    assert not Sanction.objects.exists()
