@@ -99,3 +99,15 @@ def test_readers_muted_by_the_viewer_are_not_named_among_the_kudos(alice, bob, c
     muting.mute_user(carol, bob)
     text = page_text(client_for(carol).get(work.get_absolute_url()))
     assert "dave and 1 more user left kudos on this work!" in text
+
+
+def test_behind_a_proxy_guests_cannot_make_up_addresses_for_more_kudos(alice, settings):
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    work = make_work(alice)
+    for made_up in ("10.0.0.1", "10.0.0.2", "10.0.0.3"):
+        client_for(None).post(
+            f"/works/{work.pk}/kudos/",
+            HTTP_X_FORWARDED_FOR=f"{made_up}, 203.0.113.9",
+            HTTP_X_FORWARDED_PROTO="https",
+        )
+    assert count(work) == 1
