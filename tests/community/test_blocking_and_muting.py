@@ -68,3 +68,12 @@ def test_comments_by_a_muted_user_vanish_for_the_muter_only(alice, bob, carol):
     assert "rather not see" not in page_text(client_for(carol).get(f"/works/{work.pk}/"))
     assert "rather not see" in page_text(client_for(None).get(f"/works/{work.pk}/"))
     assert client_for(carol).get(f"/comments/{muted.pk}/").status_code == 404
+
+
+def test_a_blocked_reader_cannot_edit_their_earlier_comments(alice, bob):
+    work = make_work(alice)
+    comment = comments.post_comment(work.chapters.first(), bob, CommentInput(body="Kind words."))
+    blocking.block(alice, bob)
+    response = client_for(bob).post(f"/comments/{comment.pk}/edit/", {"body": "Edited after."})
+    assert "you have been blocked by one or more of this work's creators" in page_text(response)
+    assert "Edited after." not in Comment.objects.get(pk=comment.pk).body

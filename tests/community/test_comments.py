@@ -6,7 +6,8 @@ from __future__ import annotations
 import pytest
 from django.core import mail
 
-from ficarchive.community.models import Comment, InboxItem, Preferences
+from ficarchive.accounts import muting
+from ficarchive.community.models import Comment, InboxItem, Preferences, WorkSettings
 from ficarchive.community.services import comments
 from ficarchive.community.services.comments import CommentInput
 from ficarchive.works.models import CommentPermission, Work
@@ -350,3 +351,88 @@ def test_deleting_an_account_keeps_other_peoples_replies(alice, bob, carol):
     assert "(Previous comment deleted.)" in page and "Carol's reply stays." in page
     assert "Bob's thought." not in page and "A lone comment." not in page
     assert count(work) == 1
+
+
+def test_the_reply_page_shows_a_placeholder_for_a_hidden_comment(alice, bob, carol, guest_client):
+    work = make_work(alice)
+    hidden = write(work, bob, "Something the creator hid.")
+    comments.set_hidden(hidden, alice, True)
+    for client in (guest_client, client_for(carol)):
+        text = page_text(client.get(f"/comments/{hidden.pk}/reply/"))
+        assert "Something the creator hid." not in text
+        assert "(This comment has been hidden by the work's creator.)" in text
+    assert "Something the creator hid." in page_text(
+        client_for(bob).get(f"/comments/{hidden.pk}/reply/")
+    )
+
+
+def emailed(user) -> list[str]:
+    """The bodies of the e-mails `user` got."""
+    return [m.body for m in mail.outbox if m.to == [user.email]]
+
+
+def test_no_email_about_a_comment_by_someone_the_creator_muted(
+    alice, bob, django_capture_on_commit_callbacks
+):
+    work = make_work(alice)
+    muting.mute_user(alice, bob)
+    with django_capture_on_commit_callbacks(execute=True):
+        write(work, bob, "A comment from a muted reader.")
+    assert emailed(alice) == []
+
+
+def test_no_email_about_a_reply_on_a_work_the_reader_can_no_longer_see(
+    alice, bob, django_capture_on_commit_callbacks
+):
+    work = make_work(alice, "Since hidden")
+    question = write(work, bob, "Bob asks.")
+    Work.objects.filter(pk=work.pk).update(hidden_by_admin=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        client_for(alice).post(f"/comments/{question.pk}/reply/", {"body": "Alice answers."})
+    assert Comment.objects.filter(parent=question).exists()
+    assert emailed(bob) == []
+
+
+def test_no_email_about_a_comment_hidden_before_the_email_went(
+    alice, bob, carol, django_capture_on_commit_callbacks
+):
+    work = make_work(alice)
+    question = write(work, bob, "Bob asks.")
+    with django_capture_on_commit_callbacks(execute=True):
+        reply = write(work, carol, "A reply hidden before sending.", parent=question)
+        comments.set_hidden(reply, alice, True)
+    assert not [body for body in emailed(bob) if "hidden before sending" in body]
+
+
+def test_creators_still_get_emails_about_comments_awaiting_approval(
+    alice, bob, django_capture_on_commit_callbacks
+):
+    work = make_work(alice)
+    WorkSettings.objects.create(work=work, moderate_comments=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        write(work, bob, "Please approve me.")
+    assert any("Please approve me." in body for body in emailed(alice))
+
+
+def test_approving_twice_at_once_counts_the_comment_once(alice, bob):
+    work = make_work(alice)
+    WorkSettings.objects.create(work=work, moderate_comments=True)
+    waiting = write(work, bob, "Waiting for approval.")
+    first, second = Comment.objects.get(pk=waiting.pk), Comment.objects.get(pk=waiting.pk)
+    comments.approve(first, alice)
+    comments.approve(second, alice)
+    assert count(work) == 1
+
+
+def test_deleting_twice_at_once_uncounts_the_comment_once(alice, bob, carol):
+    work = make_work(alice)
+    write(work, carol, "Another comment that stays.")
+    for replied in (False, True):
+        doomed = write(work, bob, "Deleted twice.")
+        if replied:
+            write(work, alice, "A reply keeps the thread.", parent=doomed)
+        before = count(work)
+        first, second = Comment.objects.get(pk=doomed.pk), Comment.objects.get(pk=doomed.pk)
+        comments.delete_comment(first, bob)
+        comments.delete_comment(second, bob)
+        assert count(work) == before - 1

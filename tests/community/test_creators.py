@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.core import mail
+
 from ficarchive.community.services import hits, orphaning
 from ficarchive.works.models import Work
 from tests.community.conftest import page_text
@@ -74,3 +76,29 @@ def test_other_readers_cannot_orphan_a_work(alice, bob):
     )
     assert response.status_code == 403
     assert work.is_creator(alice)
+
+
+def test_drafts_cannot_be_orphaned(alice):
+    draft = make_work(alice, posted=False)
+    response = client_for(alice).post(
+        f"/works/{draft.pk}/orphan/", {"pseud": "drop", "confirm": "yes"}, follow=True
+    )
+    assert "Drafts can't be orphaned" in page_text(response)
+    assert draft.is_creator(alice)
+
+
+def test_comments_on_orphaned_works_email_nobody(alice, bob, django_capture_on_commit_callbacks):
+    work = make_work(alice)
+    orphaning.orphan_work(work, alice, keep_pseud=False)
+    with django_capture_on_commit_callbacks(execute=True):
+        client_for(bob).post(
+            f"/works/{work.pk}/chapters/{work.chapters.first().pk}/comments/", {"body": "Hello?"}
+        )
+    assert mail.outbox == []
+
+
+def test_the_orphan_page_says_the_series_stays_linked(alice):
+    work = make_work(alice, series="Harbour Tales")
+    confirm = page_text(client_for(alice).get(f"/works/{work.pk}/orphan/"))
+    assert "the work stays in its series (Harbour Tales)" in confirm
+    assert "its series stay linked to your account" in confirm

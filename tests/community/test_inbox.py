@@ -64,3 +64,48 @@ def test_comments_by_muted_users_leave_the_inbox(alice, bob):
 def test_the_inbox_needs_a_login(db):
     response = client_for(None).get("/account/inbox/")
     assert response.status_code == 302 and "/account/login/" in response["Location"]
+
+
+def test_a_reply_hidden_after_it_arrived_shows_as_hidden_in_the_inbox(alice, bob, carol):
+    work = make_work(alice)
+    question = comment_on(work, bob, "Bob asks.")
+    reply = comments.post_comment(
+        work.chapters.first(), carol, CommentInput(body="A reply the creator hid."), question
+    )
+    comments.set_hidden(reply, alice, True)
+    text = page_text(client_for(bob).get("/account/inbox/"))
+    assert "A reply the creator hid." not in text
+    assert "(This comment has been hidden by the work's creator.)" in text
+
+
+def test_news_of_a_muted_creators_work_leaves_the_inbox_and_the_digest(
+    alice, bob, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+
+    from ficarchive.accounts import muting
+    from ficarchive.community.models import Preferences
+    from ficarchive.community.services import subscriptions
+
+    Preferences.objects.create(user=bob, digest=True)
+    subscriptions.subscribe(bob, alice)
+    with django_capture_on_commit_callbacks(execute=True):
+        make_work(alice, "Muted Creator's Work")
+    assert "Muted Creator's Work" in page_text(client_for(bob).get("/account/inbox/"))
+    muting.mute_user(bob, alice)
+    assert "Muted Creator's Work" not in page_text(client_for(bob).get("/account/inbox/"))
+    subscriptions.send_digests()
+    assert mail.outbox == []
+
+
+def test_a_member_with_several_pseuds_replies_from_the_inbox_as_their_default(alice, bob):
+    from ficarchive.accounts.models import Pseud
+
+    Pseud.objects.create(user=alice, name="AliceTwo")
+    work = make_work(alice)
+    comment = comment_on(work, bob, "Will there be more?")
+    client_for(alice).post(
+        f"/comments/{comment.pk}/reply/", {"body": "Yes, soon!", "next": "/account/inbox/"}
+    )
+    reply = Comment.objects.get(parent=comment)
+    assert reply.pseud == alice.default_pseud

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from ficarchive.accounts import muting
 from ficarchive.community.models import Kudos
 from ficarchive.community.services import blocking
 from ficarchive.works.models import Work
 from tests.community.conftest import page_text
-from tests.conftest import client_for, make_work
+from tests.conftest import client_for, make_user, make_work
 
 
 def kudos(client, work, address="203.0.113.5"):
@@ -88,3 +89,25 @@ def test_the_kudos_button_is_not_offered_to_creators(alice, bob):
     work = make_work(alice)
     assert "Kudos ♥" not in page_text(client_for(alice).get(f"/works/{work.pk}/"))
     assert "Kudos ♥" in page_text(client_for(bob).get(f"/works/{work.pk}/"))
+
+
+def test_readers_muted_by_the_viewer_are_not_named_among_the_kudos(alice, bob, carol):
+    dave = make_user("dave")
+    work = make_work(alice)
+    client_for(bob).post(f"/works/{work.pk}/kudos/")
+    client_for(dave).post(f"/works/{work.pk}/kudos/")
+    muting.mute_user(carol, bob)
+    text = page_text(client_for(carol).get(work.get_absolute_url()))
+    assert "dave and 1 more user left kudos on this work!" in text
+
+
+def test_behind_a_proxy_guests_cannot_make_up_addresses_for_more_kudos(alice, settings):
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    work = make_work(alice)
+    for made_up in ("10.0.0.1", "10.0.0.2", "10.0.0.3"):
+        client_for(None).post(
+            f"/works/{work.pk}/kudos/",
+            HTTP_X_FORWARDED_FOR=f"{made_up}, 203.0.113.9",
+            HTTP_X_FORWARDED_PROTO="https",
+        )
+    assert count(work) == 1

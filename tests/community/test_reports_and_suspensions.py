@@ -7,7 +7,7 @@ from datetime import timedelta
 from django.core import mail
 from django.utils import timezone
 
-from ficarchive.community.models import Comment, InboxItem, Kudos, Report, Sanction
+from ficarchive.community.models import Bookmark, Comment, InboxItem, Kudos, Report, Sanction
 from ficarchive.community.services import comments, moderation
 from ficarchive.community.services.comments import CommentInput
 from ficarchive.works.models import Work
@@ -98,3 +98,27 @@ def test_a_ban_logs_the_account_out_for_good(alice, bob, staff):
     bob.refresh_from_db()
     assert not bob.is_active
     assert client.get("/account/").status_code == 302  # the session no longer counts
+
+
+def test_a_suspended_user_cannot_edit_comments_or_bookmark(alice, bob, staff):
+    work = make_work(alice)
+    comment = comments.post_comment(work.chapters.first(), bob, CommentInput(body="Kind words."))
+    moderation.sanction(bob, staff, "suspension", "Spam.", 7)
+    client = client_for(bob)
+    edit = client.post(f"/comments/{comment.pk}/edit/", {"body": "Spam while suspended."})
+    assert "Your account is suspended until" in page_text(edit)
+    assert "Spam while suspended." not in Comment.objects.get(pk=comment.pk).body
+    bookmark = client.post(f"/works/{work.pk}/bookmark/", {"notes": "Spam bookmark."})
+    assert "Your account is suspended until" in page_text(bookmark)
+    assert not Bookmark.objects.exists()
+
+
+def test_sanctions_over_an_orphaned_work_spare_orphan_account(alice, bob, staff):
+    from ficarchive.community.services import orphaning
+
+    work = make_work(alice)
+    orphaning.orphan_work(work, alice, keep_pseud=False)
+    client_for(bob).post(f"/report/works/{work.pk}/", {"reason": "It copies another story."})
+    refused = resolve(staff, Report.objects.get(), "ban")
+    assert "There is no account behind this report to act on." in page_text(refused)
+    assert not Sanction.objects.exists()

@@ -177,3 +177,27 @@ def test_junk_ids_change_nothing_and_break_nothing(alice, bob):
     assert Subscription.objects.filter(pk=subscription.pk).exists()
     inbox = client_for(bob).post("/account/inbox/", {"items": ["abc"], "delete": "1"})
     assert inbox.status_code == 302
+
+
+def test_subscriptions_to_works_since_hidden_keep_their_title_to_themselves(alice, bob):
+    work = make_work(alice, "Since Hidden")
+    subscription = subscriptions.subscribe(bob, work)
+    Work.objects.filter(pk=work.pk).update(hidden_by_admin=True)
+    listing = page_text(client_for(bob).get("/account/subscriptions/"))
+    assert "Since Hidden" not in listing and "a work you can no longer see" in listing
+    token = subscriptions.unsubscribe_token(subscription)
+    guest = client_for(None)
+    page = page_text(guest.get(f"/unsubscribe/{token}/"))
+    assert "Since Hidden" not in page and "a work you can no longer see" in page
+    assert "You are unsubscribed" in page_text(guest.post(f"/unsubscribe/{token}/"))
+    assert not Subscription.objects.exists()
+
+
+def test_the_unsubscribe_link_keeps_a_restricted_title_from_visitors(alice, bob):
+    work = make_work(alice, "Members Only", restricted=True)
+    token = subscriptions.unsubscribe_token(subscriptions.subscribe(bob, work))
+    page = page_text(client_for(None).get(f"/unsubscribe/{token}/"))
+    assert "Members Only" not in page and "a work you can no longer see" in page
+    assert "Unsubscribe from Members Only?" in page_text(
+        client_for(bob).get(f"/unsubscribe/{token}/")
+    )

@@ -18,12 +18,14 @@ class PseudChoice(forms.ModelChoiceField):
 
 
 def _pseud_field(form: forms.Form, user, initial=None) -> None:
-    """A pseud menu for members with more than one pseud; otherwise their default is used."""
+    """A pseud menu for members with more than one pseud; otherwise their default is used.
+    Not required: a form posted without it (the inbox's quick reply) uses the default too."""
     if user.is_authenticated and user.pseuds.count() > 1:
         form.fields["pseud"] = PseudChoice(
             queryset=user.pseuds.all(),
             initial=initial or user.default_pseud,
             empty_label=None,
+            required=False,
             label="Comment as" if isinstance(form, CommentForm) else "Bookmark as",
         )
 

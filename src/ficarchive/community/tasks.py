@@ -17,7 +17,8 @@ def flush_hits() -> int:
 
 @task()
 def email_comment(comment_id: int, user_ids: list[int]) -> int:
-    """E-mail a comment to those of `user_ids` whose preferences ask for it."""
+    """E-mail a comment to those of `user_ids` whose preferences ask for it and who may
+    still see it now (the visibility rule is checked again at send time)."""
     comment = Comment.objects.select_related("work", "chapter", "pseud__user", "user").filter(
         pk=comment_id, deleted=False
     )
@@ -27,7 +28,7 @@ def email_comment(comment_id: int, user_ids: list[int]) -> int:
     subject, body = notify.comment_email(comment)
     sent = 0
     for user in User.objects.filter(pk__in=user_ids, is_active=True):
-        if notify.wants_comment_emails(user):
+        if notify.may_hear_of(comment, user) and notify.wants_comment_emails(user):
             EmailMessage(subject=subject, body=body, to=[user.email]).send()
             sent += 1
     return sent

@@ -61,7 +61,7 @@ def context(request: HttpRequest, work: Work, chapters: list[Chapter], chapter) 
         }
     refusal = comment_refusal(work, user)
     return {
-        "kudos": kudos_summary(work),
+        "kudos": kudos_summary(work, user),
         "comment_page": page,
         "threads": threads.build(list(page), user, work),
         "comment_form": CommentForm(user=user) if not refusal else None,

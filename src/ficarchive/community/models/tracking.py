@@ -187,13 +187,21 @@ class InboxKind(models.TextChoices):
     NOTICE = "notice", "Notice from staff"
 
 
+NEWS_KINDS = [InboxKind.CHAPTER, InboxKind.WORK, InboxKind.SEARCH]
+
+
 class InboxQuerySet(models.QuerySet):
     def visible_to(self, user) -> InboxQuerySet:
         """`user`'s items whose work they may still see (a work hidden or restricted since
-        the item arrived drops out), minus comments by users they muted."""
+        the item arrived drops out), minus comments by users they muted. News of works
+        (chapters, works, saved searches) also honours muted creators and tags, as listings
+        do; comments and replies are the user's own conversations, so they stay."""
         _, muted = user.muted_ids()
+        news = Q(kind__in=NEWS_KINDS)
         items = self.filter(user=user).filter(
-            Q(work__isnull=True) | Q(work__in=Work.objects.visible_to(user, muted=True))
+            Q(work__isnull=True)
+            | (news & Q(work__in=Work.objects.visible_to(user)))
+            | (~news & Q(work__in=Work.objects.visible_to(user, muted=True)))
         )
         return items.exclude(comment__user_id__in=muted) if muted else items
 

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.db.models import F
 
 from ficarchive.community.models import Bookmark, BookmarkTag
+from ficarchive.community.services.moderation import posting_refusal
 from ficarchive.formats.sanitize import sanitize_html
 from ficarchive.tags.services import split_tag_names
 from ficarchive.works.models import NOTES_MAX, Series, Work
@@ -46,7 +47,11 @@ def _count(bookmark: Bookmark, delta: int) -> None:
 
 @transaction.atomic
 def save_bookmark(user, target: Work | Series, data: BookmarkInput) -> Bookmark:
-    """Create or update the user's bookmark of `target`."""
+    """Create or update the user's bookmark of `target`. Public notes are published text,
+    so a suspended or banned user is refused like any other posting."""
+    refusal = posting_refusal(user)
+    if refusal:
+        raise ValidationError(refusal)
     if len(data.notes) > NOTES_MAX:
         raise ValidationError(f"Bookmark notes can be at most {NOTES_MAX:,} characters long.")
     field_name = "work" if isinstance(target, Work) else "series"

@@ -10,9 +10,10 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from ficarchive.community.models import COMMENT_MAX, Comment, WorkSettings
+from ficarchive.community.models import COMMENT_MAX, Block, Comment, WorkSettings
 from ficarchive.community.services import notify
-from ficarchive.community.services.rules import can_moderate, check_comment
+from ficarchive.community.services.moderation import posting_refusal
+from ficarchive.community.services.rules import BLOCKED, can_moderate, check_comment, creator_ids
 from ficarchive.formats.sanitize import sanitize_html, strip_tags
 from ficarchive.works.models import Chapter, Work
 
@@ -81,7 +82,15 @@ def _check_author(comment: Comment, user) -> None:
 
 @transaction.atomic
 def edit_comment(comment: Comment, user, body: str) -> Comment:
+    """An edit publishes new text, so it meets the same refusals as posting: a suspended
+    writer, or one the work's creators blocked since, can't change what readers see."""
     _check_author(comment, user)
+    refusal = posting_refusal(user)
+    if refusal:
+        raise ValidationError(refusal)
+    work = comment.work
+    if Block.between(creator_ids(work), user) and not work.is_creator(user):
+        raise ValidationError(BLOCKED)
     if comment.frozen:
         raise ValidationError("This thread is frozen, so its comments can't be edited.")
     comment.body = clean_body(body)
@@ -96,14 +105,18 @@ def delete_comment(comment: Comment, user) -> None:
     "(Previous comment deleted.)" so the thread still reads in order."""
     if not (comment.is_author(user) or can_moderate(comment.work, user)):
         raise PermissionDenied("You can't delete this comment.")
-    counted = comment.approved and not comment.deleted
+    # `comment` may be stale (two requests at once): the row, locked, decides the count,
+    # and only the request that changed it changes the count.
+    live = Comment.objects.select_for_update().filter(pk=comment.pk, deleted=False)
+    approved = live.values_list("approved", flat=True).first()
+    if approved is None:
+        return
     if comment.replies.exists():
-        comment.deleted = True
-        comment.body = ""
-        comment.save(update_fields=["deleted", "body"])
+        changed = live.update(deleted=True, body="")
+        comment.deleted, comment.body = True, ""
     else:
-        comment.delete()
-    if counted:
+        changed = live.delete()[1].get(Comment._meta.label, 0)
+    if changed and approved:
         _count(comment.work_id, -1)
 
 
@@ -143,11 +156,15 @@ def set_hidden(comment: Comment, user, hidden: bool) -> None:
 
 @transaction.atomic
 def approve(comment: Comment, user) -> None:
+    """Publish a comment that waited. Only the request that changes the row counts it, so a
+    double click (or two creators at once) never counts it twice."""
     _moderator(comment, user)
-    if comment.approved:
+    changed = Comment.objects.filter(pk=comment.pk, approved=False, deleted=False).update(
+        approved=True
+    )
+    if not changed:
         return
     comment.approved = True
-    comment.save(update_fields=["approved"])
     _count(comment.work_id, 1)
     notify.comment_approved(comment)
 

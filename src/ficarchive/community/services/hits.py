@@ -35,11 +35,14 @@ LOCAL_FLUSH_AFTER = 200  # …or once this many are waiting in one process
 
 
 def visitor_address(request: HttpRequest) -> str:
-    """The visitor's IP address (the proxy's client address when behind a trusted proxy)."""
+    """The visitor's IP address. Behind the trusted proxy (FICARCHIVE_BEHIND_PROXY), the
+    rightmost X-Forwarded-For entry: the one the proxy appended, the address it saw. Entries
+    to its left come from the visitor and can be made up, one per guest kudos."""
     if settings.SECURE_PROXY_SSL_HEADER:
         forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        if forwarded:
-            return forwarded.split(",")[0].strip()
+        entries = [entry.strip() for entry in forwarded.split(",") if entry.strip()]
+        if entries:
+            return entries[-1]
     return request.META.get("REMOTE_ADDR", "")
 
 

@@ -33,10 +33,15 @@ def give_kudos(request: HttpRequest, work: Work) -> Kudos:
     return kudos
 
 
-def kudos_summary(work: Work) -> list[dict]:
-    """Who left kudos, newest first, then the rest counted: "bob, carol and 2 guests"."""
+def kudos_summary(work: Work, viewer=None) -> list[dict]:
+    """Who left kudos, newest first, then the rest counted: "bob, carol and 2 guests".
+    Users the viewer muted are not named; their kudos still count among the "more"."""
     members = Kudos.objects.filter(work=work, user__isnull=False).select_related("user")
-    users = [k.user for k in members.order_by("-created_at", "-id")[:NAMES_SHOWN]]
+    named = members
+    if viewer is not None and viewer.is_authenticated:
+        _, muted = viewer.muted_ids()
+        named = members.exclude(user_id__in=muted) if muted else members
+    users = [k.user for k in named.order_by("-created_at", "-id")[:NAMES_SHOWN]]
     parts = [{"text": user.username, "url": user.get_absolute_url()} for user in users]
     more = members.count() - len(users)
     if more > 0:

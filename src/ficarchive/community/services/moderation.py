@@ -24,6 +24,7 @@ from ficarchive.community.models import (
     SanctionKind,
 )
 from ficarchive.community.models.tracking import InboxKind
+from ficarchive.community.services.orphaning import ORPHAN_LOGIN
 from ficarchive.works import services as work_services
 from ficarchive.works.models import Work
 
@@ -58,12 +59,15 @@ def file_report(reporter, reason: str, *, work=None, comment=None, user=None) ->
 
 
 def people_behind(report: Report) -> list:
-    """The accounts a warning, suspension or ban applies to."""
+    """The accounts a warning, suspension or ban applies to. Never orphan_account: it holds
+    every orphaned work, so sanctioning it would punish nobody and block everyone."""
     if report.comment_id:
-        return [report.comment.user] if report.comment.user_id else []
-    if report.work_id:
-        return [pseud.user for pseud in report.work.creator_pseuds]
-    return [report.reported_user] if report.reported_user_id else []
+        people = [report.comment.user] if report.comment.user_id else []
+    elif report.work_id:
+        people = [pseud.user for pseud in report.work.creator_pseuds]
+    else:
+        people = [report.reported_user] if report.reported_user_id else []
+    return [person for person in people if person.username != ORPHAN_LOGIN]
 
 
 def _tell(user, text: str) -> None:

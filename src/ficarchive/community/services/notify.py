@@ -7,7 +7,9 @@ from django.db import transaction
 
 from ficarchive.community.models import Comment, InboxItem, Preferences
 from ficarchive.community.models.tracking import InboxKind
+from ficarchive.community.services.rules import can_moderate
 from ficarchive.formats.sanitize import strip_tags
+from ficarchive.works.models import Work
 
 
 def _excerpt(comment: Comment, size: int = 200) -> str:
@@ -72,6 +74,19 @@ def _email_later(comment_id: int, user_ids: list[int]) -> None:
 
 def wants_comment_emails(user) -> bool:
     return Preferences.of(user).comment_emails
+
+
+def may_hear_of(comment: Comment, user) -> bool:
+    """Whether `user` may still be told of `comment` when the e-mail goes out: time has
+    passed since it was queued, so the work may be hidden, the writer muted, the comment
+    hidden. An unapproved comment reaches only those who can approve it."""
+    if comment.hidden or comment.deleted:
+        return False
+    if not comment.approved and not can_moderate(comment.work, user):
+        return False
+    if comment.user_id is not None and comment.user_id in user.muted_ids()[1]:
+        return False
+    return Work.objects.visible_to(user, muted=True).filter(pk=comment.work_id).exists()
 
 
 def comment_email(comment: Comment) -> tuple[str, str]:

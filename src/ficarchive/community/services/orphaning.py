@@ -3,24 +3,30 @@
 from __future__ import annotations
 
 from django.contrib.auth import get_user_model
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from ficarchive.accounts.models import Pseud
+from ficarchive.community.models import Preferences
 from ficarchive.search.tasks import reindex_works
 from ficarchive.works.models import Creatorship, Work
 
 ORPHAN_LOGIN = "orphan_account"
+NOT_DRAFTS = "Drafts can't be orphaned: post the work first, or delete the draft."
 
 
 def orphan_account():
-    """The account orphaned works belong to; nobody can log in to it."""
+    """The account orphaned works belong to; nobody can log in to it, and nobody reads its
+    mail, so it asks for no comment e-mails or digests (they would only bounce)."""
     User = get_user_model()
     user = User.objects.filter(username=ORPHAN_LOGIN).first()
     if user is None:
         user = User(username=ORPHAN_LOGIN, email="orphan_account@invalid.example")
         user.set_unusable_password()
         user.save()
+    Preferences.objects.update_or_create(
+        user=user, defaults={"comment_emails": False, "digest": False}
+    )
     return user
 
 
@@ -28,6 +34,8 @@ def orphan_account():
 def orphan_work(work: Work, user, *, keep_pseud: bool) -> None:
     """Replace `user`'s pseuds on the work with orphan_account's, under the same pseud name
     when `keep_pseud`, else under "orphan_account". Co-creators stay. Cannot be undone."""
+    if not work.posted:
+        raise ValidationError(NOT_DRAFTS)
     ships = list(work.creatorships.filter(pseud__user=user).select_related("pseud"))
     if not ships:
         raise PermissionDenied("Only the work's creators can orphan it.")

@@ -50,6 +50,23 @@ def subscription_from_token(token: str) -> Subscription | None:
     return Subscription.objects.filter(pk=pk).first()
 
 
+def mark_visible(subs: list[Subscription], viewer) -> list[Subscription]:
+    """Give each subscription `.visible`: whether `viewer` may see its work or series now.
+    A work hidden or restricted since keeps its subscription (so it can be cancelled), but
+    its title is not shown to someone who may not see it."""
+    work_ids = {sub.work_id for sub in subs if sub.work_id}
+    series_ids = {sub.series_id for sub in subs if sub.series_id}
+    works = Work.objects.visible_to(viewer, muted=True).filter(pk__in=work_ids)
+    series = Series.objects.visible_to(viewer).filter(pk__in=series_ids)
+    seen_works = set(works.values_list("pk", flat=True)) if work_ids else set()
+    seen_series = set(series.values_list("pk", flat=True)) if series_ids else set()
+    for sub in subs:
+        sub.visible = bool(
+            sub.creator_id or sub.work_id in seen_works or sub.series_id in seen_series
+        )
+    return subs
+
+
 def _can_see(user: User, work: Work) -> bool:
     return Work.objects.visible_to(user).filter(pk=work.pk).exists()
 

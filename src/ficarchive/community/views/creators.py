@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
 from ficarchive.accounts.models import User
 from ficarchive.community.services import orphaning, stats
+from ficarchive.community.views import message_of
 from ficarchive.works.views import work_for_creator
 
 
@@ -39,7 +40,11 @@ def orphan(request: HttpRequest, work_id: int) -> HttpResponse:
             messages.error(request, "Please confirm that you understand this can't be undone.")
         else:
             keep = request.POST.get("pseud") == "keep"
-            orphaning.orphan_work(work, request.user, keep_pseud=keep)
-            messages.success(request, f"{work.title} has been orphaned.")
-            return redirect("dashboard")
+            try:
+                orphaning.orphan_work(work, request.user, keep_pseud=keep)
+            except ValidationError as error:
+                messages.error(request, message_of(error))
+            else:
+                messages.success(request, f"{work.title} has been orphaned.")
+                return redirect("dashboard")
     return render(request, "community/orphan.html", {"work": work})

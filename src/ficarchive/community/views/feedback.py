@@ -36,8 +36,11 @@ def _comment_for_reader(request: HttpRequest, comment_id: int) -> Comment:
         Comment.objects.select_related("chapter", "pseud__user", "user"), pk=comment_id
     )
     comment.work = work_for_reader(request, comment.work_id)
-    if not threads.build([comment], request.user, comment.work):
+    shown = threads.build([comment], request.user, comment.work)
+    if not shown:
         raise Http404("No comment here, or you may not see it.")
+    # A hidden or deleted comment's text stays out of every page that quotes it.
+    comment.placeholder = shown[0].placeholder
     return comment
 
 

@@ -161,12 +161,16 @@ def subscription_list(request: HttpRequest) -> HttpResponse:
     subs = Subscription.objects.filter(user=request.user).select_related(
         "work", "series", "creator"
     )
-    return render(request, "community/subscriptions.html", {"page": paginate(request, subs)})
+    page = paginate(request, subs)
+    page.object_list = subscriptions.mark_visible(list(page.object_list), request.user)
+    return render(request, "community/subscriptions.html", {"page": page})
 
 
 def unsubscribe_link(request: HttpRequest, token: str) -> HttpResponse:
     """The link in e-mails: one button, no log-in needed (the signed token is the proof)."""
     subscription = subscriptions.subscription_from_token(token)
+    if subscription is not None:
+        subscriptions.mark_visible([subscription], request.user)
     if request.method == "POST" and subscription is not None:
         subscription.delete()
         return render(request, "community/unsubscribed.html", {"done": True})
