@@ -247,6 +247,11 @@ SITE_URL = env_str(
     "FICARCHIVE_SITE_URL", f"{'https' if HTTPS else 'http'}://{(ALLOWED_HOSTS or ['localhost'])[0]}"
 ).rstrip("/")
 
+# Login throttling (accounts/login_throttle.py): this many wrong passwords per account and
+# per address within this many seconds, then a wait until the window ends.
+LOGIN_ATTEMPTS = 5
+LOGIN_ATTEMPTS_SECONDS = 20
+
 ARCHIVE_NAME = env_str("FICARCHIVE_NAME", "Ficarchive")
 WORKS_PER_PAGE = 20
 # Listings count their matches up to this many; beyond it a page says "1,000+"
