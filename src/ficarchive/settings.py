@@ -105,6 +105,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "ficarchive.security.ContentSecurityPolicyMiddleware",
+    "ficarchive.ratelimit.ListingRateLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -251,6 +252,10 @@ SITE_URL = env_str(
 # per address within this many seconds, then a wait until the window ends.
 LOGIN_ATTEMPTS = 5
 LOGIN_ATTEMPTS_SECONDS = 20
+
+# Listing and search pages per visitor address (ficarchive/ratelimit.py); 0 turns it off.
+LISTING_RATE_LIMIT = env_int("FICARCHIVE_LISTING_RATE_LIMIT", 300)
+LISTING_RATE_LIMIT_SECONDS = env_int("FICARCHIVE_LISTING_RATE_LIMIT_SECONDS", 300)
 
 ARCHIVE_NAME = env_str("FICARCHIVE_NAME", "Ficarchive")
 WORKS_PER_PAGE = 20
