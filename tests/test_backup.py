@@ -20,6 +20,7 @@ from ficarchive.community.services.comments import CommentInput, post_comment
 from ficarchive.community.services.kudos import give_kudos
 from ficarchive.works.models import Work
 from tests.conftest import make_user, make_work
+from tests.test_settings import run_ficarchive
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
@@ -150,12 +151,34 @@ def test_a_truncated_backup_is_refused(tmp_path, media):
     backup, before = backup_then_change_the_archive(tmp_path, media)
     truncated = tmp_path / "truncated.tar"
     truncated.write_bytes(backup.read_bytes()[:2000])
-    assert_refused(truncated, "backup", before, media)
+    assert_refused(truncated, "damaged, incomplete", before, media)
 
 
 def test_restore_asks_first_and_stops_without_a_yes(tmp_path, media, monkeypatch):
     backup, before = backup_then_change_the_archive(tmp_path, media)
     monkeypatch.setattr("builtins.input", lambda prompt: "no")
-    with pytest.raises(CommandError, match="Nothing restored"):
+    with pytest.raises(CommandError, match="Nothing was restored"):
         call_command("restore", str(backup), stdout=io.StringIO())
     assert every_row() == before
+
+
+BACKUP_COUNTS = "from ficarchive.accounts.models import User; print(User.objects.count())"
+
+
+def test_the_commands_round_trip_a_sqlite_file_while_it_is_in_wal_mode(tmp_path):
+    """The commands themselves, on a database file (the tests' own database is in memory)."""
+
+    def run(*args: str) -> str:
+        result = run_ficarchive(tmp_path, *args)  # with tmp_path as the var directory
+        assert result.returncode == 0, result.stderr
+        return result.stdout
+
+    run("migrate", "-v", "0")
+    add = "from ficarchive.accounts.models import User; "
+    add += "User.objects.create_user('{0}', '{0}@example.com')"
+    run("shell", "-v", "0", "-c", add.format("alice"))
+    run("backup", str(tmp_path / "backup.tar"))
+    run("shell", "-v", "0", "-c", add.format("bob"))
+    assert run("shell", "-v", "0", "-c", BACKUP_COUNTS).split() == ["2"]
+    assert "Restored the sqlite database" in run("restore", str(tmp_path / "backup.tar"), "--yes")
+    assert run("shell", "-v", "0", "-c", BACKUP_COUNTS).split() == ["1"]

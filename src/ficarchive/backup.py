@@ -180,11 +180,15 @@ def inspect_backup(source: Path) -> Manifest:
     file present with its recorded checksum."""
     try:
         with tarfile.open(source, "r") as tar:
+            tar.getmembers()  # reads the whole index: a truncated file fails here
             manifest = read_manifest(tar)
             _check_engine(manifest)
             _check_members(tar, manifest)
     except (tarfile.TarError, OSError, EOFError) as error:
-        raise BackupError(f"{source} is not a readable backup: {error}") from None
+        raise BackupError(
+            f"{source} is not a readable backup (damaged, incomplete or another kind of "
+            f"file): {error or type(error).__name__}."
+        ) from None
     return manifest
 
 

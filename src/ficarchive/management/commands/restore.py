@@ -30,7 +30,7 @@ class Command(BaseCommand):
         try:
             manifest = inspect_backup(source)
             if not yes and not self._confirmed(manifest.created):
-                raise CommandError("Nothing restored.")
+                raise CommandError("Nothing was restored.")
             restore_backup(source)
         except BackupError as error:
             raise CommandError(f"{error} Nothing was restored.") from None
