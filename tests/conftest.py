@@ -39,6 +39,14 @@ def _fast_and_quiet(settings):
     }
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Throttle counts live in the cache: each test starts with none."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 def make_user(username: str, **extra) -> User:
     return User.objects.create_user(username, f"{username}@example.com", PASSWORD, **extra)
 

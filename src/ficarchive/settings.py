@@ -122,6 +122,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "ficarchive.security.ContentSecurityPolicyMiddleware",
+    "ficarchive.ratelimit.ListingRateLimitMiddleware",
     "ficarchive.replicas.ReplicaPinMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -232,8 +234,26 @@ SECURE_PROXY_SSL_HEADER = (
 )
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_HTTPONLY = True  # no script reads the token: forms carry it
+CSRF_COOKIE_SAMESITE = "Lax"
+CSRF_FAILURE_VIEW = "ficarchive.errors.csrf_failure"
+SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# No inline script or style anywhere, so markup that slips past the sanitiser can't run code
+# or restyle a page (sent by ficarchive.security). Works may show images from other sites.
+CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data: https:",
+        "object-src 'none'",
+        "base-uri 'none'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ]
+)
 
 # Hit counts are buffered in Redis when this is set (shared by every web process), and in
 # each process's memory otherwise; see docs/hosting.md.
@@ -247,6 +267,15 @@ if REDIS_URL and not REDIS_URL.startswith("redis://"):
 SITE_URL = env_str(
     "FICARCHIVE_SITE_URL", f"{'https' if HTTPS else 'http'}://{(ALLOWED_HOSTS or ['localhost'])[0]}"
 ).rstrip("/")
+
+# Login throttling (accounts/login_throttle.py): this many wrong passwords per account and
+# per address within this many seconds, then a wait until the window ends.
+LOGIN_ATTEMPTS = 5
+LOGIN_ATTEMPTS_SECONDS = 20
+
+# Listing and search pages per visitor address (ficarchive/ratelimit.py); 0 turns it off.
+LISTING_RATE_LIMIT = env_int("FICARCHIVE_LISTING_RATE_LIMIT", 300)
+LISTING_RATE_LIMIT_SECONDS = env_int("FICARCHIVE_LISTING_RATE_LIMIT_SECONDS", 300)
 
 ARCHIVE_NAME = env_str("FICARCHIVE_NAME", "Ficarchive")
 WORKS_PER_PAGE = 20

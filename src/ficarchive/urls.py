@@ -6,6 +6,7 @@ from django.urls import path, register_converter
 
 from ficarchive import errors, health
 from ficarchive.accounts import views as accounts
+from ficarchive.accounts.forms import AdminLoginForm, LoginForm
 from ficarchive.community.views import account as community_account
 from ficarchive.community.views import creators, feedback, moderation, tracking
 from ficarchive.search import views as search
@@ -16,6 +17,7 @@ from ficarchive.works import imports
 from ficarchive.works import views as works
 
 register_converter(TagNameConverter, "tag")
+admin.site.login_form = AdminLoginForm  # the same login throttle as the site's own form
 
 urlpatterns = [
     path("", works.home, name="home"),
@@ -117,7 +119,11 @@ urlpatterns = [
     path("account/pseuds/new/", accounts.pseud_edit, name="pseud_new"),
     path("account/pseuds/<int:pseud_id>/edit/", accounts.pseud_edit, name="pseud_edit"),
     path("account/pseuds/<int:pseud_id>/delete/", accounts.pseud_delete, name="pseud_delete"),
-    path("account/login/", auth_views.LoginView.as_view(), name="login"),
+    path(
+        "account/login/",
+        auth_views.LoginView.as_view(authentication_form=LoginForm),
+        name="login",
+    ),
     path("account/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "account/password/",

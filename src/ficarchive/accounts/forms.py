@@ -1,11 +1,36 @@
-"""Sign-up, pseud and preference forms."""
+"""Log-in, sign-up, pseud and preference forms."""
 
 from __future__ import annotations
 
 from django import forms
-from django.contrib.auth.forms import UserCreationForm
+from django.contrib.admin.forms import AdminAuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
+from django.core.exceptions import ValidationError
 
+from ficarchive.accounts.login_throttle import check_login_allowed, record_failed_login
 from ficarchive.accounts.models import Pseud, User
+
+
+class ThrottledLogin:
+    """Checks the login throttle before the password, and counts every wrong one."""
+
+    def clean(self):
+        username = self.data.get("username", "")
+        check_login_allowed(self.request, username)
+        try:
+            return super().clean()
+        except ValidationError as error:
+            if getattr(error, "code", None) == "invalid_login":
+                record_failed_login(self.request, username)
+            raise
+
+
+class LoginForm(ThrottledLogin, AuthenticationForm):
+    pass
+
+
+class AdminLoginForm(ThrottledLogin, AdminAuthenticationForm):
+    pass
 
 
 class SignupForm(UserCreationForm):
