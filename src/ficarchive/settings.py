@@ -235,7 +235,7 @@ WORKS_PER_PAGE = 20
 # Listings count their matches up to this many; beyond it a page says "1,000+"
 # (docs/performance.md explains why).
 LISTING_COUNT_LIMIT = env_int("FICARCHIVE_LISTING_COUNT_LIMIT", 1000)
-# The API, feeds and OPDS answer at most this many requests per window (seconds) per user, or
+# The API and the OPDS catalogue answer at most this many requests per window (seconds) per user, or
 # per address for guests, then 429 with Retry-After; 0 turns the limit off (docs/api.md).
 API_RATE_LIMIT = env_int("FICARCHIVE_API_RATE_LIMIT", 300)
 API_RATE_WINDOW = env_int("FICARCHIVE_API_RATE_WINDOW", 300)

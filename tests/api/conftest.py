@@ -3,10 +3,17 @@
 from __future__ import annotations
 
 import pytest
+from django.core.cache import cache
 from django.test import Client
 
 from ficarchive.api.tokens import create_token
 from tests.conftest import make_work
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits():
+    """Each test starts with no requests counted against the rate limit."""
+    cache.clear()
 
 
 def bearer(user, scope: str = "read") -> dict[str, str]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from ficarchive.tags import wrangling
 from ficarchive.tags.models import Tag
 from tests.api.conftest import bearer
 from tests.conftest import client_for, make_work
@@ -125,9 +126,9 @@ def test_series_lists_only_the_works_the_caller_may_see(api, alice, archive, bob
 
 def test_tags_show_their_wrangling(api, archive):
     canonical = Tag.objects.get(name="Lanternwick Chronicles")
-    canonical.canonical = True
-    canonical.save()
-    synonym = Tag.objects.create(name="LC", type=canonical.type, merger=canonical)
+    wrangling.set_canonical(canonical, True)
+    synonym = Tag.objects.create(name="LC", type=canonical.type)
+    wrangling.set_synonym(synonym, canonical)
     data = api.get(f"/api/v1/tags/{canonical.pk}").json()
     assert data["synonyms"] == [{"id": synonym.pk, "name": "LC", "type": canonical.type}]
     assert api.get(f"/api/v1/tags/{synonym.pk}").json()["synonym_of"]["id"] == canonical.pk
