@@ -15,6 +15,7 @@ from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
 from django.http import HttpRequest
+from ninja.utils import check_csrf
 
 from ficarchive.api.models import AccessToken
 from ficarchive.api.tokens import token_for
@@ -26,6 +27,10 @@ class BadToken(Exception):
 
 class ReadOnlyToken(Exception):
     """A read-scoped token tried to change something."""
+
+
+class CsrfFailed(Exception):
+    """A session-authenticated change without the CSRF token the site's pages send."""
 
 
 class RateLimited(Exception):
@@ -72,6 +77,7 @@ def caller(request: HttpRequest) -> Caller:
         if token is None:
             raise BadToken
         who = Caller(token.user, token)
+        request.user = token.user  # the site's services read the actor from the request
     check_rate(request, who)
     return who
 
@@ -83,6 +89,8 @@ def writer(request: HttpRequest) -> Caller:
         raise BadToken
     if not who.can_write:
         raise ReadOnlyToken
+    if who.token is None and check_csrf(request):
+        raise CsrfFailed
     return who
 
 

@@ -6,16 +6,19 @@ can show nothing the site would not.
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Field, NinjaAPI, Query, Schema
+from ninja import Field, NinjaAPI, Query, Schema, Status
 from ninja.errors import HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.openapi.docs import Swagger
 
-from ficarchive.api import schemas, serialize
-from ficarchive.api.auth import BadToken, RateLimited, ReadOnlyToken, caller
+from ficarchive.api import schemas, serialize, writing
+from ficarchive.api.auth import BadToken, CsrfFailed, RateLimited, ReadOnlyToken, caller, writer
 from ficarchive.api.listing import (
     FieldErrors,
     decode_cursor,
@@ -41,6 +44,7 @@ api = NinjaAPI(
 )
 
 ERRORS = {400: schemas.Error, 401: schemas.Error, 404: schemas.Error, 429: schemas.Error}
+WRITE_ERRORS = {**ERRORS, 403: schemas.Error}
 
 
 def _error(request, message: str, status: int, errors: dict | None = None, **headers):
@@ -89,6 +93,16 @@ def _bad_token(request, exc: BadToken):
 @api.exception_handler(ReadOnlyToken)
 def _read_only(request, exc: ReadOnlyToken):
     return _error(request, "This token can only read; make a write token to change things.", 403)
+
+
+@api.exception_handler(CsrfFailed)
+def _csrf(request, exc: CsrfFailed):
+    return _error(request, "Send the CSRF token with session requests, or use a token.", 403)
+
+
+@api.exception_handler(PermissionDenied)
+def _forbidden(request, exc: PermissionDenied):
+    return _error(request, str(exc) or "You may not do that.", 403)
 
 
 @api.exception_handler(RateLimited)
@@ -287,3 +301,163 @@ def me(request: HttpRequest):
         "token": who.token.name if who.token else None,
         "scope": who.token.scope if who.token else ("write" if who.can_write else None),
     }
+
+
+# Writing. Every change needs a session (with its CSRF token) or a write-scoped token, and
+# goes through the site's forms and services, so the rules are the site's.
+
+
+class WorkIn(Schema):
+    """A work's fields; on edit, only the fields sent change (`expected_chapters: null`
+    means "?")."""
+
+    title: str | None = Field(None, max_length=10_000)
+    summary: str | None = None
+    notes: str | None = None
+    end_notes: str | None = None
+    language: str | None = None
+    published_on: date | None = None
+    restricted: bool | None = None
+    comment_permission: str | None = Field(None, description="everyone, registered or nobody")
+    moderate_comments: bool | None = None
+    rating: str | None = Field(None, description="e.g. `General Audiences`")
+    warnings: list[str] | None = None
+    categories: list[str] | None = None
+    fandoms: list[str] | None = None
+    relationships: list[str] | None = None
+    characters: list[str] | None = None
+    additional_tags: list[str] | None = None
+    expected_chapters: int | None = Field(None, ge=1, le=99_999)
+    chapter_title: str | None = Field(None, description="New works: the first chapter's title.")
+    text: str | None = Field(None, description="New works: the first chapter's text.")
+    post: bool = Field(False, description="Post it (otherwise a new work stays a draft).")
+
+
+class ChapterIn(Schema):
+    title: str | None = None
+    summary: str | None = None
+    notes: str | None = None
+    end_notes: str | None = None
+    text: str | None = None
+    published_on: date | None = None
+
+
+class ChapterOrder(Schema):
+    chapter_ids: list[int]
+
+
+class CommentIn(Schema):
+    body: str = Field(..., max_length=100_000)
+
+
+class CommentOut(Schema):
+    id: int
+    body: str
+    approved: bool
+
+
+class BookmarkIn(Schema):
+    notes: str = Field("", max_length=100_000)
+    tags: list[str] = []
+    private: bool = False
+
+
+class Done(Schema):
+    message: str
+
+
+def _payload(data: Schema) -> dict:
+    return data.dict(exclude_unset=True)
+
+
+@api.post("/works", response={201: schemas.Work, **WRITE_ERRORS}, tags=["writing"])
+def post_work(request: HttpRequest, data: WorkIn):
+    """Post a new work (or save a draft): the fields of the site's "Post New Work" form."""
+    user = writer(request).user
+    work = writing.save_work(user, Work(), _payload(data), post=data.post)
+    return Status(201, serialize.work_detail(request, _work_for(request, work.pk)))
+
+
+@api.patch("/works/{work_id}", response={200: schemas.Work, **WRITE_ERRORS}, tags=["writing"])
+def edit_work(request: HttpRequest, work_id: int, data: WorkIn):
+    """Change a work's fields (its creators only); `post: true` posts a draft."""
+    user = writer(request).user
+    work = _work_for(request, work_id)
+    writing.save_work(user, work, _payload(data), post=data.post)
+    return serialize.work_detail(request, _work_for(request, work_id))
+
+
+@api.delete("/works/{work_id}", response={204: None, **WRITE_ERRORS}, tags=["writing"])
+def delete_work(request: HttpRequest, work_id: int):
+    """Delete a work and its chapters (its creators only)."""
+    writing.delete_work(writer(request).user, _work_for(request, work_id))
+    return Status(204, None)
+
+
+@api.post(
+    "/works/{work_id}/chapters", response={201: schemas.Chapter, **WRITE_ERRORS}, tags=["writing"]
+)
+def add_chapter(request: HttpRequest, work_id: int, data: ChapterIn):
+    user = writer(request).user
+    work = _work_for(request, work_id)
+    chapter = writing.save_chapter(user, Chapter(work=work), _payload(data))
+    return Status(201, serialize.chapter(chapter))
+
+
+@api.patch(
+    "/works/{work_id}/chapters/{chapter_id}",
+    response={200: schemas.Chapter, **WRITE_ERRORS},
+    tags=["writing"],
+)
+def edit_chapter(request: HttpRequest, work_id: int, chapter_id: int, data: ChapterIn):
+    user = writer(request).user
+    chapter = get_object_or_404(Chapter, work=_work_for(request, work_id), pk=chapter_id)
+    return serialize.chapter(writing.save_chapter(user, chapter, _payload(data)))
+
+
+@api.put(
+    "/works/{work_id}/chapter-order",
+    response={200: list[schemas.ChapterRef], **WRITE_ERRORS},
+    tags=["writing"],
+)
+def order_chapters(request: HttpRequest, work_id: int, data: ChapterOrder):
+    """Put the chapters in this order (every chapter id once)."""
+    user = writer(request).user
+    work = _work_for(request, work_id)
+    writing.reorder_chapters(user, work, data.chapter_ids)
+    return [serialize.chapter_ref(c) for c in work.chapters.order_by("position")]
+
+
+@api.post("/works/{work_id}/kudos", response={201: Done, **WRITE_ERRORS}, tags=["feedback"])
+def leave_kudos(request: HttpRequest, work_id: int):
+    writer(request)
+    writing.give_kudos(request, _work_for(request, work_id))
+    return Status(201, {"message": "Thank you for leaving kudos!"})
+
+
+@api.post(
+    "/works/{work_id}/chapters/{chapter_id}/comments",
+    response={201: CommentOut, **WRITE_ERRORS},
+    tags=["feedback"],
+)
+def comment(request: HttpRequest, work_id: int, chapter_id: int, data: CommentIn):
+    user = writer(request).user
+    chapter = get_object_or_404(Chapter, work=_work_for(request, work_id), pk=chapter_id)
+    posted = writing.post_comment(user, chapter, data.body)
+    return Status(201, {"id": posted.pk, "body": posted.body, "approved": posted.approved})
+
+
+@api.put("/works/{work_id}/bookmark", response={200: Done, **WRITE_ERRORS}, tags=["feedback"])
+def bookmark(request: HttpRequest, work_id: int, data: BookmarkIn):
+    """Bookmark a work, or change your bookmark of it."""
+    user = writer(request).user
+    writing.bookmark(user, _work_for(request, work_id), data.notes, data.tags, data.private)
+    return {"message": "Bookmarked."}
+
+
+@api.put("/works/{work_id}/subscription", response={200: Done, **WRITE_ERRORS}, tags=["feedback"])
+def subscribe(request: HttpRequest, work_id: int):
+    """Be told (in your inbox) when the work gets a new chapter."""
+    user = writer(request).user
+    writing.subscribe(user, _work_for(request, work_id))
+    return {"message": "Subscribed."}
