@@ -7,6 +7,7 @@ can show nothing the site would not.
 from __future__ import annotations
 
 from datetime import date
+from typing import Literal
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
@@ -117,15 +118,15 @@ class WorkFilters(Schema):
     the site's own form reads them)."""
 
     q: str | None = Field(None, description="Text search, with shortcuts like `words>1000`.")
-    sort: str | None = Field(None, description="One of: " + ", ".join(SORTS))
+    sort: Literal[tuple(SORTS)] | None = None  # type: ignore[valid-type]
     include: str | None = Field(None, description="Tag names, comma-separated; each must match.")
     exclude: str | None = Field(None, description="Tag names, comma-separated; any one removes.")
     ratings: list[int] | None = Field(None, description="Rating tag ids (any of).")
     warnings: list[int] | None = Field(None, description="Warning tag ids (any of).")
     categories: list[int] | None = Field(None, description="Category tag ids (any of).")
-    complete: str | None = Field(None, description="`true` or `false`.")
+    complete: Literal["true", "false", ""] | None = None
     single_chapter: bool | None = None
-    crossover: str | None = Field(None, description="`exclude` or `only`.")
+    crossover: Literal["exclude", "only", ""] | None = None
     language: str | None = None
     words_from: int | None = Field(None, ge=0)
     words_to: int | None = Field(None, ge=0)
@@ -133,8 +134,8 @@ class WorkFilters(Schema):
     hits_from: int | None = Field(None, ge=0)
     comments_from: int | None = Field(None, ge=0)
     bookmarks_from: int | None = Field(None, ge=0)
-    updated_from: str | None = Field(None, description="YYYY-MM-DD")
-    updated_to: str | None = Field(None, description="YYYY-MM-DD")
+    updated_from: date | None = None
+    updated_to: date | None = None
     cursor: str | None = Field(None, description="From `next_cursor` of the previous page.")
     limit: int | None = Field(None, ge=1, le=100, description="Works per page (default 20).")
 
@@ -318,7 +319,7 @@ class WorkIn(Schema):
     language: str | None = None
     published_on: date | None = None
     restricted: bool | None = None
-    comment_permission: str | None = Field(None, description="everyone, registered or nobody")
+    comment_permission: Literal["everyone", "registered", "nobody"] | None = None
     moderate_comments: bool | None = None
     rating: str | None = Field(None, description="e.g. `General Audiences`")
     warnings: list[str] | None = None
