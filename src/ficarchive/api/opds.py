@@ -7,8 +7,8 @@ password), and only when asked: a restricted download answers 401 with a Basic c
 from __future__ import annotations
 
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
-from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -205,7 +205,7 @@ def search(request: HttpRequest) -> HttpResponse:
     """Text search with the site's syntax (`q`), the best matches first."""
     query = (request.GET.get("q") or "").strip()
     try:
-        filters = parse_filters(QueryDict(mutable=True) | {"q": query[:1000]})
+        filters = parse_filters(QueryDict(urlencode({"q": query[:1000]})))
     except FieldErrors:
         filters = Filters()
     works = Work.objects.visible_to(request.user)
@@ -225,7 +225,6 @@ def opensearch(request: HttpRequest) -> HttpResponse:
 def download(request: HttpRequest, work_id: int, key: str) -> HttpResponse:
     """The site's own download, for a caller known by token; guests asking for a restricted
     work get a Basic challenge, which e-reader apps answer with the saved token."""
-    guest = isinstance(request.user, AnonymousUser) or not request.user.is_authenticated
-    if guest and Work.objects.needs_login().filter(pk=work_id).exists():
+    if not request.user.is_authenticated and Work.objects.needs_login().filter(pk=work_id).exists():
         return _challenge("This work is for signed-in readers: use a personal access token.")
     return work_views.download(request, work_id, key)

@@ -3,8 +3,15 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Annotated
 
-from ninja import Schema
+from ninja import Field, Schema
+
+# The databases store 64-bit integers; a larger number in a filter would be an overflow
+# error deep in the query rather than a clear 400.
+MAX_INT = 2**63 - 1
+Id = Annotated[int, Field(ge=1, le=MAX_INT)]
+Count = Annotated[int, Field(ge=0, le=MAX_INT)]
 
 
 class Error(Schema):
@@ -151,3 +158,7 @@ class Me(Schema):
     authenticated: bool
     token: str | None
     scope: str | None
+
+
+ERRORS = {400: Error, 401: Error, 404: Error, 429: Error}
+WRITE_ERRORS = {**ERRORS, 403: Error}
