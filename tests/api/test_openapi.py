@@ -6,6 +6,9 @@ import re
 
 import pytest
 
+from ficarchive.api.tokens import create_token
+from tests.conftest import make_work
+
 pytestmark = pytest.mark.django_db
 
 
@@ -38,3 +41,12 @@ def test_unknown_ids_are_json_404s(api):
     response = api.get("/api/v1/works/999999")
     assert response.status_code == 404
     assert response.json()["message"]
+
+
+def test_a_write_counts_once_against_the_rate_limit(api, alice, settings):
+    work = make_work(alice, "Counted Once")
+    _, secret = create_token(alice, "counter", "write")
+    settings.API_RATE_LIMIT = 1
+    headers = {"Authorization": f"Bearer {secret}"}
+    assert api.put(f"/api/v1/works/{work.pk}/subscription", headers=headers).status_code == 200
+    assert api.get("/api/v1/me", headers=headers).status_code == 429

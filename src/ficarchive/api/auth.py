@@ -67,7 +67,11 @@ def _secret(request: HttpRequest) -> str | None:
 
 
 def caller(request: HttpRequest) -> Caller:
-    """The user a request acts for; raises BadToken or RateLimited."""
+    """The user a request acts for; raises BadToken or RateLimited. Worked out (and counted
+    against the rate limit) once per request, however many helpers ask."""
+    known = getattr(request, "api_caller", None)
+    if known is not None:
+        return known
     secret = _secret(request)
     if secret is None:
         user = getattr(request, "user", None) or AnonymousUser()
@@ -79,6 +83,7 @@ def caller(request: HttpRequest) -> Caller:
         who = Caller(token.user, token)
         request.user = token.user  # the site's services read the actor from the request
     check_rate(request, who)
+    request.api_caller = who
     return who
 
 
