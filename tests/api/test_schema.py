@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
@@ -15,7 +17,19 @@ schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
 
 
 @pytest.fixture
-def some_works(db, tmp_path, settings):
+def keep_connection():
+    """Calling the WSGI application directly would close the database connection after each
+    request, taking the test's transaction with it; Django's test client avoids that the
+    same way."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def some_works(db, tmp_path, settings, keep_connection):
     settings.MEDIA_ROOT = tmp_path
     settings.API_RATE_LIMIT = 0
     alice = make_user("alice")
