@@ -118,6 +118,8 @@ INSTALLED_APPS = [
     "ficarchive.works",
     "ficarchive.search",
     "ficarchive.community",
+    "ficarchive.api",
+    "ninja",  # its Swagger UI is served from our own static files, not a CDN
 ]
 
 MIDDLEWARE = [
@@ -282,6 +284,10 @@ WORKS_PER_PAGE = 20
 # Listings count their matches up to this many; beyond it a page says "1,000+"
 # (docs/performance.md explains why).
 LISTING_COUNT_LIMIT = env_int("FICARCHIVE_LISTING_COUNT_LIMIT", 1000)
+# The API and the OPDS catalogue answer at most this many requests per window (seconds) per user, or
+# per address for guests, then 429 with Retry-After; 0 turns the limit off (docs/api.md).
+API_RATE_LIMIT = env_int("FICARCHIVE_API_RATE_LIMIT", 300)
+API_RATE_WINDOW = env_int("FICARCHIVE_API_RATE_WINDOW", 300)
 
 LOGGING = {
     "version": 1,

@@ -7,6 +7,9 @@ from django.urls import path, register_converter
 from ficarchive import errors, health
 from ficarchive.accounts import views as accounts
 from ficarchive.accounts.forms import AdminLoginForm, LoginForm
+from ficarchive.api import feeds, opds
+from ficarchive.api import views as api_views
+from ficarchive.api.v1 import api
 from ficarchive.community.views import account as community_account
 from ficarchive.community.views import creators, feedback, moderation, tracking
 from ficarchive.search import views as search
@@ -151,6 +154,24 @@ urlpatterns = [
         auth_views.PasswordResetCompleteView.as_view(),
         name="password_reset_complete",
     ),
+    path("account/tokens/", api_views.tokens, name="api_tokens"),
+    path("account/tokens/<int:token_id>/revoke/", api_views.token_revoke, name="api_token_revoke"),
+    # Open doors: the JSON API, Atom feeds, the OPDS catalogue (docs/api.md)
+    path("api/v1/", api.urls),
+    path("tags/<tag:name>/works/feed.atom", feeds.TagFeed(), name="tag_feed"),
+    path("users/<str:username>/works/feed.atom", feeds.CreatorFeed(), name="user_feed"),
+    path("series/<int:series_id>/feed.atom", feeds.SeriesFeed(), name="series_feed"),
+    path("searches/<str:token>/feed.atom", feeds.SavedSearchFeed(), name="saved_search_feed"),
+    path("opds/", opds.root, name="opds_root"),
+    path("opds/new/", opds.new_works, name="opds_new"),
+    path("opds/fandoms/", opds.fandoms, name="opds_fandoms"),
+    path("opds/tags/", opds.popular_tags, name="opds_tags"),
+    path("opds/tags/<int:tag_id>/", opds.tag_works, name="opds_tag"),
+    path("opds/series/", opds.series_index, name="opds_series_index"),
+    path("opds/series/<int:series_id>/", opds.series_works, name="opds_series"),
+    path("opds/search/", opds.search, name="opds_search"),
+    path("opds/opensearch.xml", opds.opensearch, name="opds_opensearch"),
+    path("opds/works/<int:work_id>/<str:key>/", opds.download, name="opds_download"),
     path("admin/", admin.site.urls),
 ]
 

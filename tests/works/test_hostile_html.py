@@ -40,6 +40,20 @@ def _own_static_file(url: str | None) -> bool:
     return bool(url) and url.startswith("/static/ficarchive/") and ".." not in url
 
 
+def _own_feed(attrs: list[tuple[str, str | None]]) -> bool:
+    """A page's Atom feed: an alternate link to one of the archive's own feed.atom paths
+    (its title attribute holds the typed title, escaped)."""
+    found = dict(attrs)
+    href = found.get("href") or ""
+    return (
+        found.get("rel") == "alternate"
+        and found.get("type") == "application/atom+xml"
+        and href.startswith("/")
+        and not href.startswith("//")
+        and href.endswith("/feed.atom")
+    )
+
+
 class _DangerFinder(HTMLParser):
     def __init__(self):
         super().__init__(convert_charrefs=True)
@@ -53,9 +67,13 @@ class _DangerFinder(HTMLParser):
             self.dangers.append(f"<{tag}> element")
         if tag == "meta" and any(name == "http-equiv" for name, _ in attrs):
             self.dangers.append("<meta http-equiv>")
-        if tag == "link" and not (
-            dict(attrs).get("rel") in ("stylesheet", "icon")
-            and _own_static_file(dict(attrs).get("href"))
+        if (
+            tag == "link"
+            and not (
+                dict(attrs).get("rel") in ("stylesheet", "icon")
+                and _own_static_file(dict(attrs).get("href"))
+            )
+            and not _own_feed(attrs)
         ):
             self.dangers.append(f"<link {attrs}>")
         for name, value in attrs:
