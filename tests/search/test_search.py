@@ -262,3 +262,9 @@ def test_too_many_matches_to_rank_fall_back_to_date_updated_and_say_so(
     response = search(guest_client, "keeper")
     assert "listed by date updated rather than by best match" in response.content.decode()
     assert len(titles(response)) == 2
+
+
+def test_an_impossible_tag_id_in_a_filter_is_ignored_not_a_server_error(library, guest_client):
+    response = guest_client.get("/works/", {"warnings": "99999999999999999999"})
+    assert response.status_code == 200
+    assert set(titles(response)) == {"Short AU", "Long Canon", "French"}

@@ -117,6 +117,20 @@ class TagListField(forms.CharField):
         return find_tags(super().clean(value) or "")
 
 
+class FixedTagsField(forms.ModelMultipleChoiceField):
+    """Ratings, warnings or categories by id; an id no database could hold (SQLite overflows
+    on 2**63) is an unknown choice, not a server error."""
+
+    def _check_values(self, value):
+        for item in value or []:
+            if not str(item).isdigit() or int(item) >= 2**63:
+                raise forms.ValidationError(
+                    self.error_messages["invalid_choice"], code="invalid_choice",
+                    params={"value": item},
+                )  # fmt: skip
+        return super()._check_values(value)
+
+
 def _fixed(tag_type: str):
     return Tag.objects.filter(type=tag_type).order_by("pk")
 
@@ -130,13 +144,13 @@ class FilterForm(forms.Form):
     )
     include = TagListField(required=False, label="Include tags", help_text="Each must match.")
     exclude = TagListField(required=False, label="Exclude tags", help_text="Any one removes.")
-    ratings = forms.ModelMultipleChoiceField(
+    ratings = FixedTagsField(
         Tag.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
     )
-    warnings = forms.ModelMultipleChoiceField(
+    warnings = FixedTagsField(
         Tag.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
     )
-    categories = forms.ModelMultipleChoiceField(
+    categories = FixedTagsField(
         Tag.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
     )
     complete = forms.ChoiceField(
