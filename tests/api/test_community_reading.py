@@ -247,6 +247,25 @@ def test_comments_keep_to_the_works_visibility(api, archive, alice, bob):
     assert api.get(wrong, headers=bearer(bob)).status_code == 404
 
 
+def test_threads_are_the_sites_threads(api, talk, alice, bob, carol):
+    """Node for node, with the same placeholders, as the chapter pages show each viewer."""
+    muting.mute_user(carol, bob)
+
+    def site(nodes) -> list:
+        return [(n.comment.pk, n.placeholder or None, site(n.replies)) for n in nodes]
+
+    def ours(nodes) -> list:
+        return [(n["id"], n["placeholder"], ours(n["replies"])) for n in nodes]
+
+    work = talk["work"]
+    for viewer in [None, alice, bob, carol]:
+        for chapter in [talk["first"], talk["second"]]:
+            page = client_for(viewer).get(f"/works/{work.pk}/chapters/{chapter.pk}/")
+            path = f"/api/v1/works/{work.pk}/chapters/{chapter.pk}/comments"
+            got = api.get(path, headers=bearer(viewer) if viewer else {}).json()["results"]
+            assert ours(got) == site(page.context["threads"]), (viewer, chapter)
+
+
 def test_comment_cursors_walk_every_thread_once(api, alice, bob):
     work = make_work(alice, "Busy Quay")
     for n in range(5):
