@@ -160,5 +160,63 @@ class Me(Schema):
     scope: str | None
 
 
+class SeriesLink(Schema):
+    id: int
+    title: str
+    url: str
+
+
+class Bookmark(Schema):
+    """A bookmark of a work (`work`) or of a series (`series`); the other is null."""
+
+    id: int
+    username: str
+    pseud: PseudRef | None
+    work: WorkSummary | None
+    series: SeriesLink | None
+    notes: str
+    tags: list[str]
+    rec: bool
+    private: bool
+    created_at: datetime
+    updated_at: datetime
+
+
+class BookmarkPage(Schema):
+    count: int
+    count_is_limit: bool
+    next_cursor: str | None
+    next: str | None
+    results: list[Bookmark]
+
+
+class Comment(Schema):
+    """A comment as the site shows it to the caller. A deleted comment, or one hidden by the
+    work's creator, is only its `placeholder` text: no author, date or body."""
+
+    id: int
+    url: str
+    chapter_id: int
+    parent_id: int | None
+    placeholder: str | None
+    author: str | None
+    username: str | None = Field(description="The writer's account; null for guests.")
+    body: str | None = Field(description="Sanitised HTML; null when there is a placeholder.")
+    created_at: datetime | None
+    edited_at: datetime | None
+    approved: bool
+    hidden: bool
+    frozen: bool
+    replies: list[Comment]
+    more: bool = Field(description="Deeper replies exist: fetch this comment's `url`.")
+
+
+class CommentPage(Schema):
+    count: int
+    next_cursor: str | None
+    next: str | None
+    results: list[Comment]
+
+
 ERRORS = {400: Error, 401: Error, 404: Error, 429: Error}
 WRITE_ERRORS = {**ERRORS, 403: Error}

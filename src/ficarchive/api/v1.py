@@ -1,7 +1,7 @@
 """The JSON API, version 1: the API object, its OpenAPI description and its errors.
 
 The endpoints are thin functions over the site's own querysets and services, in
-read_endpoints.py and write_endpoints.py.
+read_endpoints.py, community_endpoints.py and write_endpoints.py.
 """
 
 from __future__ import annotations
@@ -13,7 +13,11 @@ from ninja.errors import HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.openapi.docs import Swagger
 
-from ficarchive.api import read_endpoints, write_endpoints  # noqa: F401 (registers)
+from ficarchive.api import (  # noqa: F401 (registers)
+    community_endpoints,
+    read_endpoints,
+    write_endpoints,
+)
 from ficarchive.api.auth import BadToken, CsrfFailed, RateLimited, ReadOnlyToken
 from ficarchive.api.listing import FieldErrors
 
