@@ -130,3 +130,12 @@ def test_sort_by_creator_follows_the_byline_through_every_change(alice, bob, gue
     alice_work.creatorships.create(pseud=pseud, approved=True)  # bob joins alice's work
     assert Work.objects.get(title="By Alice").creator_sort == "aaa bob"
     assert Work.objects.get(title="By Bob").creator_sort == ""
+
+
+def test_the_sidebar_says_it_sampled_when_the_listing_stopped_counting(
+    shelf, guest_client, settings, monkeypatch
+):
+    settings.LISTING_COUNT_LIMIT = 2  # the count stops at 2, the sample is 2: more than both
+    monkeypatch.setattr(filters, "FACET_SAMPLE", 2)
+    response = guest_client.get("/works/")
+    assert "Tag counts are among 2 of the results." in response.content.decode()

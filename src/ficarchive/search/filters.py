@@ -258,7 +258,7 @@ def _carries(tag: Tag) -> Exists:
 def _size(tag: Tag) -> int:
     """How many works a tag holds, from the counts wrangling stores (logged-in count, so an
     upper bound for guests)."""
-    return (tag.merger or tag).works_count if tag.merger_id else tag.works_count
+    return (tag.merger if tag.merger_id else tag).works_count
 
 
 def drive_limit() -> int:

@@ -54,7 +54,8 @@ def works_listing(
         work.snippet = highlight(snippets[work.pk]) if work.pk in snippets else ""
     sidebar = facets(matching)
     sample = filters_module.FACET_SAMPLE
-    sampled = page.paginator.count > sample
+    # The count stops at the listing limit, so "more than counted" means sampled too.
+    sampled = page.paginator.more or page.paginator.count > sample
     for items in sidebar.values():
         for item in items:
             item["include"] = _with(request.GET, "include", item["tag"].name)
