@@ -41,11 +41,14 @@ def works_listing(
     heading: str,
     template: str = "works/listing.html",
     default_sort: str = "updated",
+    within: tuple = (),
     **context,
 ) -> HttpResponse:
     form = FilterForm(request.GET or None)
     form.is_valid()  # fields that don't validate are left out and shown with their error
     filters = form.filters(default_sort)
+    chosen = filters.active  # what the reader chose; a tag page's own tag is not a filter
+    filters.include = [*within, *filters.include]  # but it is planned like one
     results = apply(works, filters).for_listing()
     matching = matching_ids(works, filters)
     page = paginate(request, results, limit=settings.LISTING_COUNT_LIMIT, counted=matching)
@@ -70,6 +73,7 @@ def works_listing(
             "heading": heading,
             "form": form,
             "filters": filters,
+            "filtered": chosen,
             "facets": sidebar,
             "facets_sampled": sample if sampled else None,
             "query": query.urlencode(),

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db.models import Case, Count, Q, When
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
+from ficarchive.search.filters import Filters, apply, matching_ids
 from ficarchive.search.listing import works_listing
 from ficarchive.tags.models import Tag, TagType, tag_key
 from ficarchive.works.models import Work
@@ -22,7 +24,10 @@ def tag_show(request: HttpRequest, name: str) -> HttpResponse:
     tag = get_object_or_404(Tag.objects.select_related("merger"), key=tag_key(name))
     if tag.merger_id:
         return redirect("tag", tag.merger.name)
-    works = works_in_tag(tag, request.user).for_listing()
+    visible = Work.objects.visible_to(request.user)
+    within = Filters(include=[tag])  # planned and counted like the tag's own listing
+    limit = settings.LISTING_COUNT_LIMIT
+    counted = matching_ids(visible, within)[: limit + 1].count()
     context = {
         "tag": tag,
         "parents": tag.parents.all(),
@@ -30,8 +35,9 @@ def tag_show(request: HttpRequest, name: str) -> HttpResponse:
         "subtags": tag.subtags.all(),
         "synonyms": tag.synonyms.all(),
         "children": tag.children.order_by("type", "name"),
-        "works": works[:5],
-        "work_count": works.count(),
+        "works": apply(visible, within).for_listing()[:5],
+        "work_count": min(counted, limit),
+        "more_works": counted > limit,
     }
     return render(request, "tags/show.html", context)
 
@@ -41,7 +47,11 @@ def tag_works(request: HttpRequest, name: str) -> HttpResponse:
     if tag.merger_id:
         return redirect("tag_works", tag.merger.name)
     return works_listing(
-        request, works_in_tag(tag, request.user), heading=f"Works in {tag.label}", tag=tag
+        request,
+        Work.objects.visible_to(request.user),
+        heading=f"Works in {tag.label}",
+        tag=tag,
+        within=(tag,),
     )
 
 
