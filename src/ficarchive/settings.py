@@ -279,6 +279,23 @@ LOGIN_ATTEMPTS_SECONDS = 20
 LISTING_RATE_LIMIT = env_int("FICARCHIVE_LISTING_RATE_LIMIT", 300)
 LISTING_RATE_LIMIT_SECONDS = env_int("FICARCHIVE_LISTING_RATE_LIMIT_SECONDS", 300)
 
+# Who may create an account (accounts/registration.py): "open" lets anyone sign up;
+# "invite" asks visitors to join a queue and staff send sign-up links from it; "closed"
+# refuses sign-ups (staff still create accounts in /admin/).
+REGISTRATION = env_choice("FICARCHIVE_REGISTRATION", "open", {"open", "invite", "closed"})
+# An invitation's sign-up link works for this many days.
+INVITATION_DAYS = env_int("FICARCHIVE_INVITATION_DAYS", 14)
+
+# Spam defences (ficarchive/spam.py): at most this many per window (seconds); 0 turns a
+# limit off. Comments count per member (or per address for guests), across the site and
+# the API; sign-ups and invitation requests count per address.
+COMMENT_RATE_LIMIT = env_int("FICARCHIVE_COMMENT_RATE_LIMIT", 10)
+COMMENT_RATE_LIMIT_SECONDS = env_int("FICARCHIVE_COMMENT_RATE_LIMIT_SECONDS", 600)
+SIGNUP_RATE_LIMIT = env_int("FICARCHIVE_SIGNUP_RATE_LIMIT", 5)
+SIGNUP_RATE_LIMIT_SECONDS = env_int("FICARCHIVE_SIGNUP_RATE_LIMIT_SECONDS", 3600)
+INVITE_REQUEST_RATE_LIMIT = env_int("FICARCHIVE_INVITE_REQUEST_RATE_LIMIT", 5)
+INVITE_REQUEST_RATE_LIMIT_SECONDS = env_int("FICARCHIVE_INVITE_REQUEST_RATE_LIMIT_SECONDS", 3600)
+
 ARCHIVE_NAME = env_str("FICARCHIVE_NAME", "Ficarchive")
 WORKS_PER_PAGE = 20
 # Listings count their matches up to this many; beyond it a page says "1,000+"
