@@ -16,6 +16,10 @@ class ArchiveUserAdmin(UserAdmin):
         *UserAdmin.fieldsets,
         ("Preferences", {"fields": ["skip_adult_gate", "view_full_works"]}),
     ]
+    # Every account needs its own e-mail address (for password resets), also one staff add.
+    add_fieldsets = [
+        (None, {"fields": ["username", "email", "usable_password", "password1", "password2"]})
+    ]
 
 
 @admin.register(InvitationRequest)
