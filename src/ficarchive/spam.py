@@ -25,6 +25,7 @@ class HoneypotForm(forms.Form):
 
     website = forms.CharField(
         label="Leave this empty",
+        label_suffix="",
         required=False,
         widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
     )
