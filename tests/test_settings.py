@@ -31,6 +31,8 @@ def run_ficarchive(tmp_path, *args: str, **env: str) -> subprocess.CompletedProc
         ("FICARCHIVE_SECRET_KEY", "too-short"),
         ("FICARCHIVE_EMAIL_PORT", "twenty-five"),
         ("FICARCHIVE_TASKS", "celery"),
+        ("FICARCHIVE_REGISTRATION", "sometimes"),
+        ("FICARCHIVE_COMMENT_RATE_LIMIT", "lots"),
         ("FICARCHIVE_TIME_ZONE", "Mars/Olympus"),
         ("FICARCHIVE_LOG_LEVEL", "chatty"),
         ("FICARCHIVE_DATABASE_REPLICA_URLS", "postgres://reader@127.0.0.1/archive"),
