@@ -60,11 +60,11 @@ def take_slot(name: str, key: str) -> int:
     return take(limit, key) if limit else 0
 
 
-def comment_key(user, request: HttpRequest | None = None) -> str:
+def _comment_key(request: HttpRequest) -> str:
     """Members count as themselves wherever they comment from; guests by address."""
-    if user.is_authenticated:
-        return f"user:{user.pk}"
-    return f"address:{client_address(request)}" if request else "address:"
+    if request.user.is_authenticated:
+        return f"user:{request.user.pk}"
+    return f"address:{client_address(request)}"
 
 
 def too_many(what: str, wait: int) -> str:
@@ -73,19 +73,21 @@ def too_many(what: str, wait: int) -> str:
 
 
 def check_comment_rate(request: HttpRequest) -> None:
-    """Count a comment, refusing it over the limit."""
-    wait = take_slot("comment", comment_key(request.user, request))
+    """Count a comment (on the site or through the API), refusing it over the limit."""
+    wait = take_slot("comment", _comment_key(request))
     if wait:
         raise RateLimitedError(too_many("commented", wait), wait)
 
 
 def check_signup_rate(request: HttpRequest) -> None:
+    """Count a sign-up from this address, refusing it over the limit."""
     wait = take_slot("signup", f"address:{client_address(request)}")
     if wait:
         raise RateLimitedError(too_many("tried to sign up", wait), wait)
 
 
 def check_invite_request_rate(request: HttpRequest) -> None:
+    """Count a request to join the invitation queue from this address."""
     wait = take_slot("invite_request", f"address:{client_address(request)}")
     if wait:
         raise RateLimitedError(too_many("asked for invitations", wait), wait)

@@ -295,6 +295,17 @@ def test_an_expired_invitation_is_refused(invite_mode, django_capture_on_commit_
     assert not User.objects.exists()
 
 
+def test_after_an_invitation_expires_the_address_may_queue_again(invite_mode):
+    join("first@example.com")
+    join("second@example.com")
+    registration.send_invitations(1)
+    assert "An invitation was already sent" in page_text(join("first@example.com"))
+    Invitation.objects.update(expires_at=timezone.now() - timedelta(minutes=1))
+    response = join("first@example.com")
+    assert "You've joined the queue at position 2." in page_text(response)
+    assert [e.email for e in registration.waiting()] == ["second@example.com", "first@example.com"]
+
+
 def test_a_made_up_link_is_refused(invite_mode):
     response = sign_up(url="/account/signup/made-up-token/")
     assert response.status_code == 403

@@ -60,19 +60,31 @@ def position(entry: InvitationRequest) -> int:
     return waiting().filter(id__lt=entry.id).count() + 1
 
 
+@transaction.atomic
 def join_queue(email: str) -> InvitationRequest:
     """Add an address to the queue, or refuse in words the visitor can act on."""
     email = email.strip()
     if _has_account(email):
         raise ValidationError(ALREADY_MEMBER, code="member")
     existing = InvitationRequest.objects.filter(email__iexact=email).first()
-    if existing is not None:
+    if existing is not None and _invitation_lapsed(existing):
+        existing.delete()  # their link expired unused: back in the queue, at the end
+    elif existing is not None:
         raise _queued_refusal(existing)
     try:
         with transaction.atomic():
             return InvitationRequest.objects.create(email=email)
     except IntegrityError:  # the same address, sent twice at once
         raise _queued_refusal(InvitationRequest.objects.get(email__iexact=email)) from None
+
+
+def _invitation_lapsed(entry: InvitationRequest) -> bool:
+    invitation = entry.invitation
+    return (
+        invitation is not None
+        and invitation.used_at is None
+        and invitation.expires_at <= timezone.now()
+    )
 
 
 def _queued_refusal(entry: InvitationRequest) -> ValidationError:
