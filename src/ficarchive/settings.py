@@ -212,16 +212,27 @@ DEFAULT_FROM_EMAIL = env_str("FICARCHIVE_EMAIL_FROM", "Ficarchive <noreply@local
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # Background work: "immediate" runs tasks in the process that asks for them (the embedded
-# default); "database" queues them in the database for `ficarchive worker` to run.
+# default); "database" queues them in the database and "redis" in Redis
+# (FICARCHIVE_REDIS_URL), for `ficarchive worker` to run.
 TASK_BACKENDS = {
     "immediate": "django_tasks.backends.immediate.ImmediateBackend",
     "database": "django_tasks_db.DatabaseBackend",
+    "redis": "django_tasks_rq.RQBackend",
 }
-TASKS = {
-    "default": {
-        "BACKEND": TASK_BACKENDS[env_choice("FICARCHIVE_TASKS", "immediate", set(TASK_BACKENDS))]
-    }
-}
+TASK_QUEUE = env_choice("FICARCHIVE_TASKS", "immediate", set(TASK_BACKENDS))
+TASKS = {"default": {"BACKEND": TASK_BACKENDS[TASK_QUEUE]}}
+if TASK_QUEUE == "redis":
+    INSTALLED_APPS.append("django_rq")
+# A queued task that fails is tried again after a delay that doubles each time (with
+# jitter), this many attempts in all (ficarchive/tasks.py).
+TASK_ATTEMPTS = env_int("FICARCHIVE_TASK_ATTEMPTS", 4)
+TASK_RETRY_DELAY = env_int("FICARCHIVE_TASK_RETRY_DELAY", 30)
+# A task still marked running this long after it started, by a worker that can't be asked
+# whether it is alive (another machine), is given to the next worker that starts
+# (ficarchive/taskqueue.py). Longer than any task should take.
+TASK_STALE_SECONDS = env_int("FICARCHIVE_TASK_STALE_SECONDS", 3600)
+if TASK_ATTEMPTS < 1:
+    raise ImproperlyConfigured("FICARCHIVE_TASK_ATTEMPTS must be at least 1.")
 
 # Security: strict by default; FICARCHIVE_HTTPS=0 only for plain-HTTP set-ups behind nothing.
 SECURE_SSL_REDIRECT = HTTPS
@@ -264,6 +275,10 @@ if REDIS_URL and not REDIS_URL.startswith("redis://"):
     raise ImproperlyConfigured(
         f"FICARCHIVE_REDIS_URL must be a redis:// URL; got {REDIS_URL.split(':')[0]}://."
     )
+if TASK_QUEUE == "redis" and not REDIS_URL:
+    raise ImproperlyConfigured("FICARCHIVE_TASKS=redis needs FICARCHIVE_REDIS_URL.")
+# The Redis task queue (django-rq); a task may run this many seconds before rq stops it.
+RQ_QUEUES = {"default": {"URL": REDIS_URL or "redis://127.0.0.1:6379/0", "DEFAULT_TIMEOUT": 1800}}
 
 # The archive's address, for links in e-mail sent outside a request (digests, comments).
 SITE_URL = env_str(
