@@ -123,6 +123,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "ficarchive.logs.RequestLogMiddleware",
+    "ficarchive.metrics.MetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "ficarchive.security.ContentSecurityPolicyMiddleware",
     "ficarchive.ratelimit.ListingRateLimitMiddleware",
@@ -236,7 +238,8 @@ if TASK_ATTEMPTS < 1:
 
 # Security: strict by default; FICARCHIVE_HTTPS=0 only for plain-HTTP set-ups behind nothing.
 SECURE_SSL_REDIRECT = HTTPS
-SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]  # probes may come over plain HTTP
+# Probes and the metrics scraper may come over plain HTTP from inside the network.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$", r"^metrics$"]
 SESSION_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_SECURE = HTTPS
 SECURE_HSTS_SECONDS = 31536000 if HTTPS else 0
@@ -304,12 +307,25 @@ LISTING_COUNT_LIMIT = env_int("FICARCHIVE_LISTING_COUNT_LIMIT", 1000)
 API_RATE_LIMIT = env_int("FICARCHIVE_API_RATE_LIMIT", 300)
 API_RATE_WINDOW = env_int("FICARCHIVE_API_RATE_WINDOW", 300)
 
+# Logs go to standard error, as text or (FICARCHIVE_LOG_FORMAT=json) one JSON object per
+# line with a line per request (ficarchive/logs.py).
+LOG_FORMAT = env_choice("FICARCHIVE_LOG_FORMAT", "text", {"text", "json"})
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    # One line per background task is noise; failures are still logged as errors.
-    "loggers": {"django_tasks": {"level": "WARNING"}},
+    "formatters": {"json": {"()": "ficarchive.logs.JsonFormatter"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            **({"formatter": "json"} if LOG_FORMAT == "json" else {}),
+        }
+    },
+    "loggers": {
+        # One line per background task is noise; failures are still logged as errors.
+        "django_tasks": {"level": "WARNING"},
+        # One line per request, in JSON only: in text, gunicorn's access log has them.
+        "ficarchive.requests": {"level": "INFO" if LOG_FORMAT == "json" else "WARNING"},
+    },
     "root": {
         "handlers": ["console"],
         "level": env_choice(
@@ -320,3 +336,9 @@ LOGGING = {
         ),
     },
 }
+
+# Prometheus metrics at /metrics for whoever sends this token (ficarchive/metrics.py);
+# without it /metrics does not exist.
+METRICS_TOKEN = env_str("FICARCHIVE_METRICS_TOKEN")
+if METRICS_TOKEN and len(METRICS_TOKEN) < 16:
+    raise ImproperlyConfigured("FICARCHIVE_METRICS_TOKEN must be at least 16 characters long.")
