@@ -64,8 +64,9 @@ def task(function: Callable | None = None, **options: Any) -> Any:
 
 def _after_failure(queued: Task, attempt: int, args: tuple, kwargs: dict) -> None:
     name = queued.module_path
+    # The backend logs each failed attempt with its traceback; these lines say what follows.
     if not queued.get_backend().supports_defer:
-        logger.exception("Task %s failed; tasks that run immediately are not retried", name)
+        logger.warning("Task %s failed; tasks that run immediately are not retried", name)
         return
     if attempt >= settings.TASK_ATTEMPTS:
         logger.exception("Task %s failed for good after %d attempts", name, attempt)
@@ -80,5 +81,4 @@ def _after_failure(queued: Task, attempt: int, args: tuple, kwargs: dict) -> Non
         attempt,
         settings.TASK_ATTEMPTS,
         delay,
-        exc_info=True,
     )

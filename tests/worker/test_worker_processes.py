@@ -3,6 +3,7 @@ come back, a killed worker loses nothing, and SIGTERM lets the current task fini
 
 from __future__ import annotations
 
+import json
 import signal
 
 import pytest
@@ -20,6 +21,18 @@ def test_a_failing_task_is_tried_again_until_it_succeeds(archive):
     assert "failed (attempt 1 of 4); trying again" in result.stderr
     assert "failed (attempt 2 of 4); trying again" in result.stderr
     assert "failed for good" not in result.stderr
+
+
+def test_a_running_worker_retries_once_the_delay_is_up(archive):
+    archive.environ["FICARCHIVE_TASK_RETRY_DELAY"] = "2"
+    archive.enqueue(f"flaky.enqueue({str(archive.notes)!r}, failures=1)")
+    worker = archive.start_worker()
+    try:
+        archive.wait_for_note("run 1", worker)
+        assert archive.lines() == ["run 1"]  # not at once: the retry waits 1-3 seconds
+        archive.wait_for_note("run 2", worker, seconds=30)
+    finally:
+        stop(worker)
 
 
 def test_a_task_that_keeps_failing_stops_after_the_last_attempt_and_says_so(archive):
@@ -83,3 +96,15 @@ def test_the_worker_refuses_to_run_when_tasks_run_immediately(archive):
     result = archive.run("worker", "--batch")
     assert result.returncode != 0
     assert "set FICARCHIVE_TASKS=database" in result.stderr
+
+
+def test_with_json_logs_the_worker_logs_a_failure_as_json_with_its_traceback(archive):
+    archive.environ.update(FICARCHIVE_LOG_FORMAT="json", FICARCHIVE_TASK_ATTEMPTS="1")
+    archive.enqueue(f"flaky.enqueue({str(archive.notes)!r}, failures=1)")
+
+    result = archive.run("worker", "--batch")
+
+    entries = [json.loads(line) for line in (result.stdout + result.stderr).splitlines()]
+    [failure] = [e for e in entries if "failed for good" in e["message"]]
+    assert failure["level"] == "ERROR" and failure["logger"] == "ficarchive.tasks"
+    assert "RuntimeError: planned failure 1" in failure["exception"]
