@@ -41,8 +41,7 @@ def _queue() -> dict:
     backend = taskqueue.kind()
     if backend not in ("database", "redis"):
         return {"ok": True, "backend": "immediate"}
-    # Counting the waiting tasks proves the queue's store (database or Redis) answers.
-    return {"ok": True, "backend": backend, "waiting": taskqueue.depth()["ready"]}
+    return {"ok": True, "backend": backend, "waiting": taskqueue.waiting()}
 
 
 @never_cache

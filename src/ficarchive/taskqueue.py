@@ -104,6 +104,20 @@ def _recover_redis() -> int:
     return recovered
 
 
+def waiting() -> int:
+    """Tasks ready to run now: one cheap question for /readyz, which also proves the queue's
+    store (database or Redis) answers."""
+    if kind() == "database":
+        from django_tasks_db.models import DBTaskResult
+
+        return DBTaskResult.objects.ready().count()
+    if kind() == "redis":
+        import django_rq
+
+        return django_rq.get_queue("default").count
+    return 0
+
+
 def depth() -> dict[str, int]:
     """How many tasks are ready to run now, scheduled for later (retries), running, and
     failed (each failed attempt, until pruned)."""
@@ -111,11 +125,11 @@ def depth() -> dict[str, int]:
         from django_tasks_db.models import DBTaskResult
 
         tasks = DBTaskResult.objects
-        waiting = tasks.filter(status="READY").count()
+        queued = tasks.filter(status="READY").count()
         ready = tasks.ready().count()
         return {
             "ready": ready,
-            "scheduled": waiting - ready,
+            "scheduled": queued - ready,
             "running": tasks.running().count(),
             "failed": tasks.failed().count(),
         }

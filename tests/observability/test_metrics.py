@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from django.test import Client
+from django.utils import timezone
 from prometheus_client.parser import text_string_to_metric_families
 
 from tests.conftest import make_work
@@ -71,10 +74,14 @@ def test_queue_depth_and_posted_works_are_read_when_scraped(db, settings, metric
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     make_work(alice, "The Lighthouse Keeper")
     note.enqueue("/nonexistent/notes.txt", "waiting")
+    later = timezone.now() + timedelta(hours=1)
+    note.using(run_after=later).enqueue("/nonexistent/notes.txt", "later")
 
     samples = scrape()
 
     ready = ("ficarchive_tasks", (("backend", "database"), ("state", "ready")))
     assert samples[ready] >= 1  # the work's own tasks (reindexing) may be queued too
+    scheduled = ("ficarchive_tasks", (("backend", "database"), ("state", "scheduled")))
+    assert samples[scheduled] == 1
     assert samples[("ficarchive_tasks", (("backend", "database"), ("state", "failed")))] == 0
     assert samples[("ficarchive_works_posted", ())] == 1
