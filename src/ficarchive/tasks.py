@@ -74,7 +74,11 @@ def _after_failure(queued: Task, attempt: int, args: tuple, kwargs: dict) -> Non
     delay = retry_delay(attempt)
     if delay > 0:
         queued = queued.using(run_after=timezone.now() + timedelta(seconds=delay))
-    queued.enqueue(*args, **kwargs, **{ATTEMPT: attempt + 1})
+    try:
+        queued.enqueue(*args, **kwargs, **{ATTEMPT: attempt + 1})
+    except Exception:  # the queue is down too: say so, and let the task's own error stand
+        logger.exception("Task %s failed and could not be queued again", name)
+        return
     logger.warning(
         "Task %s failed (attempt %d of %d); trying again in %.1f s",
         name,

@@ -46,3 +46,21 @@ def test_a_retry_waits_for_its_delay_in_the_database_queue(tmp_path, settings):
     wait = retry.run_after - timezone.now()
     assert timedelta(seconds=25) < wait < timedelta(seconds=91)
     assert not DBTaskResult.objects.ready().filter(pk=retry.pk).exists()
+
+
+@pytest.mark.django_db
+def test_when_the_retry_cannot_be_queued_the_task_error_stands_and_is_logged(
+    tmp_path, settings, caplog
+):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    settings.TASK_RETRY_DELAY = 60
+    first = flaky.enqueue(str(tmp_path / "notes.txt"), failures=1)
+    task = DBTaskResult.objects.get(pk=first.id)
+    settings.RQ_QUEUES = {"default": {"URL": "redis://127.0.0.1:1/0"}}  # nothing listens
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend"}}
+
+    with pytest.raises(RuntimeError, match="planned failure 1"):
+        task.task.call(*task.args_kwargs["args"], **task.args_kwargs["kwargs"])
+
+    assert "flaky failed and could not be queued again" in caplog.text
+    assert DBTaskResult.objects.count() == 1
