@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import path, register_converter
 
-from ficarchive import errors, health
+from ficarchive import errors, health, metrics
 from ficarchive.accounts import invitation_views as invitations
 from ficarchive.accounts import views as accounts
 from ficarchive.accounts.forms import AdminLoginForm, LoginForm
@@ -27,6 +27,7 @@ urlpatterns = [
     path("", works.home, name="home"),
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
+    path("metrics", metrics.metrics, name="metrics"),
     # Works and chapters
     path("works/", works.work_index, name="works"),
     path("works/new/", works.work_new, name="work_new"),
