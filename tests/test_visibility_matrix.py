@@ -12,8 +12,9 @@ find is one table, SEEN_BY (who may see the work in each state), bent by each su
   works are left out for the muter.
 - GUEST: feeds and the sitemap are fetched without cookies and shared, so they always show
   what a guest sees, whoever fetches them.
-- MEMBERS: the stored per-tag counts (API tags) count what guests, or any logged-in reader
-  (not their own drafts, hidden works or mutes) may see.
+- MEMBERS: the stored per-tag counts (API tags, OPDS tag lists) count what guests, or any
+  logged-in reader, may see: not a creator's own drafts or hidden works, nor one reader's
+  mutes.
 
 Two more rules: pages about alice herself (her profile, works, feed) stop listing the work
 once she orphans it, and nobody can download a draft or a hidden work. In the orphaned
@@ -242,7 +243,7 @@ def text_of(response) -> str:
     body = b"".join(response.streaming_content) if response.streaming else response.content
     if body[:2] == b"PK":
         with zipfile.ZipFile(io.BytesIO(body)) as epub:
-            body = b"".join(epub.read(name) for name in epub.namelist())
+            body = b"".join(epub.read(member) for member in epub.namelist())
     return name + body.decode("utf-8", errors="replace")
 
 
@@ -253,20 +254,27 @@ def has(*snippets: str) -> Callable:
 
 BLURB = has('id="work_{w.work.pk}"', TITLE)
 CONTROL_BLURB = has('id="work_{w.control.pk}"', CONTROL)
+# Listings with a count line: the count must agree with what is listed.
+COUNTED_BLURB = has('id="work_{w.work.pk}"', TITLE, "1 – 2 of 2 Works</p>")
+ALONE = has('id="work_{w.control.pk}"', CONTROL, "1 – 1 of 1 Work</p>")
 IN_FEED = has("work-{w.work.pk}", TITLE)
 IN_OPDS = has(":work:{w.work.pk}</id>", TITLE)
 CONTROL_IN_OPDS = has(":work:{w.control.pk}</id>")
 CONTROL_IN_FEED = has("work-{w.control.pk}")
 IN_JSON = has('"id": {w.work.pk}', TITLE)
 CONTROL_IN_JSON = has('"id": {w.control.pk}')
+COUNTED_JSON = has('"count": 2,', '"id": {w.work.pk}', TITLE)
+ALONE_IN_JSON = has('"count": 1,', '"id": {w.control.pk}')
 IN_API_CHAPTER = has('"id": {w.chapters[1].pk}', SEARCH_WORD)
 PROFILE, NO_WORKS = has(TITLE, "Works (1)", "Series (1)"), has("Works (0)")
 FACET_OF_ONE = has(f">{FREEFORM}</a> (1)")
 FANDOM_OF_ONE = has(f"{FANDOM}</a> (1)")
+TWO_WORKS = has("2 works ·")  # an OPDS tag entry
 COUNT_2, ONE = has('"works_count": 2'), has('"works_count": 1')
 IN_SITEMAP, CONTROL_IN_SITEMAP = has("/works/{w.work.pk}/<"), has("/works/{w.control.pk}/<")
-# A download names the work (PDFs compress their text, so there the file name says it).
-IN_FILE = has("Saltwater")
+# A download holds the work's text; a PDF compresses it, so there the file name tells.
+IN_FILE = {key: has(TITLE, SECOND_TEXT) for key in DOWNLOADS} | {"pdf": has("Saltwater", "%PDF")}
+IN_EPUB = IN_FILE["epub"]
 
 
 @dataclass(frozen=True)
@@ -313,17 +321,17 @@ SURFACES = [
     opened("comment page", "/comments/{w.comment.pk}/", has(COMMENT, TITLE)),
     opened("work's bookmarks", "/works/{w.work.pk}/bookmarks/", has(BOOKMARK_NOTE)),
     *[
-        opened(f"download {key}", f"/downloads/{{w.work.pk}}/{key}/", IN_FILE, download=True)
+        opened(f"download {key}", f"/downloads/{{w.work.pk}}/{key}/", IN_FILE[key], download=True)
         for key in DOWNLOADS
     ],
-    opened("OPDS download", "/opds/works/{w.work.pk}/epub/", IN_FILE, login=401, download=True),
+    opened("OPDS download", "/opds/works/{w.work.pk}/epub/", IN_EPUB, login=401, download=True),
     called("API work", "/api/v1/works/{w.work.pk}", IN_JSON),
     called("API chapter", "/api/v1/works/{w.work.pk}/chapters/{w.chapters[1].pk}", IN_API_CHAPTER),
     # Listings, searches and counts
     Surface("home page", "/", BLURB, control=CONTROL_BLURB),
-    Surface("works index", "/works/", BLURB, control=CONTROL_BLURB),
+    Surface("works index", "/works/", COUNTED_BLURB, control=ALONE),
     Surface("sidebar facet count", "/works/", FACET_OF_ONE, control=has(f">{FANDOM}</a> (1)")),
-    Surface("fandom's works", f"{FANDOM_PATH}/works/", BLURB, control=CONTROL_BLURB),
+    Surface("fandom's works", f"{FANDOM_PATH}/works/", COUNTED_BLURB, control=ALONE),
     Surface("additional tag's works", f"/tags/{quote(FREEFORM)}/works/", BLURB),
     Surface("tag page count", f"{FANDOM_PATH}/", has("All 2 works"), control=has("All 1 work in")),
     Surface("fandom index count", "/fandoms/", has(f"{FANDOM}</a> (2)"), control=FANDOM_OF_ONE),
@@ -342,10 +350,12 @@ SURFACES = [
     Surface("OPDS series", "/opds/series/{w.series.pk}/", IN_OPDS, missing=(404,)),
     Surface("OPDS series index", "/opds/series/", has(SERIES)),
     Surface("OPDS search", f"/opds/search/{SEARCH}", IN_OPDS),
-    Surface("API works", "/api/v1/works", IN_JSON, control=CONTROL_IN_JSON),
+    Surface("API works", "/api/v1/works", COUNTED_JSON, control=ALONE_IN_JSON),
     Surface("API search", f"/api/v1/works{SEARCH}", IN_JSON),
     Surface("API alice's works", "/api/v1/users/alice/works", IN_JSON, about_alice=True),
     Surface("API fandom count", "/api/v1/tags/{w.fandom.pk}", COUNT_2, Kind.MEMBERS, control=ONE),
+    Surface("OPDS fandom count", "/opds/fandoms/", TWO_WORKS, Kind.MEMBERS, control=has("1 works")),
+    Surface("OPDS popular tags", "/opds/tags/", has(f"<title>{FREEFORM}</title>"), Kind.MEMBERS),
     # Feeds and the sitemap: what guests see
     as_guest("fandom feed", f"{FANDOM_PATH}/works/feed.atom", IN_FEED, control=CONTROL_IN_FEED),
     as_guest("alice's feed", "/users/alice/works/feed.atom", IN_FEED, about_alice=True),
