@@ -10,7 +10,7 @@ from ficarchive.accounts.models import Pseud
 from ficarchive.community.models import Preferences
 from ficarchive.community.models.tracking import NEWS_KINDS, InboxItem
 from ficarchive.search.tasks import reindex_works
-from ficarchive.works.models import Creatorship, Series, Work
+from ficarchive.works.models import Creatorship, Work
 
 ORPHAN_LOGIN = "orphan_account"
 NOT_DRAFTS = "Drafts can't be orphaned: post the work first, or delete the draft."
@@ -50,7 +50,6 @@ def orphan_work(work: Work, user, *, keep_pseud: bool) -> None:
             )
         if not work.creatorships.filter(pseud=pseud).exists():
             Creatorship.objects.create(work=work, pseud=pseud, approved=ship.approved)
-        _orphan_series_credit(work, ship.pseud, pseud)
         ship.delete()
     _rewrite_news(work, old_byline, _byline(work))
     reindex_works.enqueue([work.pk])
@@ -59,18 +58,6 @@ def orphan_work(work: Work, user, *, keep_pseud: bool) -> None:
 def _byline(work: Work) -> str:
     ships = work.creatorships.filter(approved=True).select_related("pseud__user")
     return ", ".join(ship.pseud.byline for ship in ships)
-
-
-def _orphan_series_credit(work: Work, pseud: Pseud, orphan_pseud: Pseud) -> None:
-    """A series credited to `pseud` that holds no other work of its user goes to the orphan
-    account too: its byline next to the orphaned work would name the creator."""
-    for series in Series.objects.filter(memberships__work=work, creators=pseud):
-        others = Creatorship.objects.filter(
-            work__series_memberships__series=series, pseud__user_id=pseud.user_id
-        ).exclude(work=work)
-        if not others.exists():
-            series.creators.remove(pseud)
-            series.creators.add(orphan_pseud)
 
 
 def _rewrite_news(work: Work, old_byline: str, new_byline: str) -> None:
