@@ -332,6 +332,7 @@ SURFACES = [
     ],
     opened("OPDS download", "/opds/works/{w.work.pk}/epub/", IN_EPUB, login=401, download=True),
     called("API work", "/api/v1/works/{w.work.pk}", IN_JSON),
+    called("API work's bookmarks", "/api/v1/works/{w.work.pk}/bookmarks", has(BOOKMARK_NOTE)),
     called("API chapter", "/api/v1/works/{w.work.pk}/chapters/{w.chapters[1].pk}", IN_API_CHAPTER),
     # Listings, searches and counts
     Surface("home page", "/", BLURB, control=CONTROL_BLURB),
@@ -362,6 +363,7 @@ SURFACES = [
     Surface("API works", "/api/v1/works", COUNTED_JSON, control=ALONE_IN_JSON),
     Surface("API search", f"/api/v1/works{SEARCH}", IN_JSON),
     Surface("API alice's works", "/api/v1/users/alice/works", IN_JSON, about_alice=True),
+    Surface("API dave's bookmarks", "/api/v1/users/dave/bookmarks", has(BOOKMARK_NOTE)),
     Surface("API fandom count", "/api/v1/tags/{w.fandom.pk}", COUNT_2, Kind.MEMBERS, control=ONE),
     Surface("OPDS fandom count", "/opds/fandoms/", TWO_WORKS, Kind.MEMBERS, control=has("1 works")),
     Surface("OPDS popular tags", "/opds/tags/", has(f"<title>{FREEFORM}</title>"), Kind.MEMBERS),
