@@ -65,7 +65,7 @@ def _rewrite_news(work: Work, old_byline: str, new_byline: str) -> None:
     byline; readers keep it, but it must not name the creator who left."""
     if not old_byline or old_byline == new_byline:
         return
-    items = InboxItem.objects.filter(work=work, kind__in=NEWS_KINDS, text__contains=old_byline)
-    for item in items:
-        item.text = item.text.replace(old_byline, new_byline)
+    items = InboxItem.objects.filter(work=work, kind__in=NEWS_KINDS, text__startswith=old_byline)
+    for item in items:  # news begins with the byline; a title naming someone stays as it is
+        item.text = new_byline + item.text[len(old_byline) :]
         item.save(update_fields=["text"])
