@@ -2,6 +2,7 @@
 
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.contrib.sitemaps import views as sitemaps_views
 from django.urls import path, register_converter
 
 from ficarchive import errors, health, metrics
@@ -14,6 +15,7 @@ from ficarchive.api.v1 import api
 from ficarchive.community.views import account as community_account
 from ficarchive.community.views import creators, feedback, moderation, tracking
 from ficarchive.search import views as search
+from ficarchive.sitemaps import SITEMAPS
 from ficarchive.tags import views as tags
 from ficarchive.tags import wrangler_views as wrangler
 from ficarchive.tags.converters import TagNameConverter
@@ -178,6 +180,14 @@ urlpatterns = [
     path("opds/search/", opds.search, name="opds_search"),
     path("opds/opensearch.xml", opds.opensearch, name="opds_opensearch"),
     path("opds/works/<int:work_id>/<str:key>/", opds.download, name="opds_download"),
+    # For search engines: an index of sitemap pages, each through the guest rule
+    path("sitemap.xml", sitemaps_views.index, {"sitemaps": SITEMAPS}, name="sitemap_index"),
+    path(
+        "sitemap-<section>.xml",
+        sitemaps_views.sitemap,
+        {"sitemaps": SITEMAPS},
+        name="django.contrib.sitemaps.views.sitemap",
+    ),
     path("admin/", admin.site.urls),
 ]
 

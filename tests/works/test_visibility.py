@@ -1,16 +1,10 @@
-"""Who sees a work, on every page that can show it, and the adult-content gate.
-
-The matrix below is built from three lists: the states a work can be in, the people who
-might look, and the pages ("surfaces") that can show a work. Adding a surface is one line
-in SURFACES: a function returning the page's URL and how to tell whether the work is on it.
+"""Series parts and neighbours as each reader sees them, logging in to a restricted work, and
+the adult-content gate. Who sees a work on every surface is tests/test_visibility_matrix.py.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
 from types import SimpleNamespace
-from urllib.parse import quote
 
 import pytest
 from django.urls import reverse
@@ -31,169 +25,6 @@ GATE_TEXT = (
 )
 
 
-# -- how to tell whether the work is on a page ------------------------------------------------
-
-
-class ReaderPage:
-    """A page showing the work itself: it shows the title and `texts`, or is not found."""
-
-    def __init__(self, *texts: str):
-        self.texts = texts
-
-    def assert_shows(self, response, work: Work) -> None:
-        assertContains(response, work.title)
-        for text in self.texts:
-            assertContains(response, text)
-
-    def assert_hides(self, response, work: Work) -> None:
-        assertNotContains(response, work.title, status_code=404)
-
-
-class Listing:
-    """A page of work blurbs whose count line must agree with what is listed."""
-
-    def assert_shows(self, response, work: Work) -> None:
-        assertContains(response, f'id="work_{work.pk}"')
-        assertContains(response, work.title)
-        assertContains(response, "1 – 1 of 1 Work</p>")
-
-    def assert_hides(self, response, work: Work) -> None:
-        assertNotContains(response, work.title)
-        assertContains(response, "No works yet.")
-
-
-class FandomIndex:
-    """The fandom list, with the number of works each fandom has for this viewer."""
-
-    def assert_shows(self, response, work: Work) -> None:
-        assertContains(response, f"{FANDOM}</a> (1)")
-
-    def assert_hides(self, response, work: Work) -> None:
-        assertNotContains(response, FANDOM)
-        assertContains(response, "No fandoms yet.")
-
-
-class SeriesPage:
-    """The series the work is the only part of: the series is not found when the work isn't."""
-
-    def assert_shows(self, response, work: Work) -> None:
-        assertContains(response, work.title)
-        assertContains(response, "<dt>Works:</dt><dd>1</dd>", html=True)
-
-    def assert_hides(self, response, work: Work) -> None:
-        assertNotContains(response, work.title, status_code=404)
-        assertNotContains(response, SERIES, status_code=404)
-
-
-class Profile:
-    """A user's profile: recent works, and links with work and series counts."""
-
-    def assert_shows(self, response, work: Work) -> None:
-        assertContains(response, work.title)
-        assertContains(response, "Works (1)")
-        assertContains(response, "Series (1)")
-
-    def assert_hides(self, response, work: Work) -> None:
-        assertNotContains(response, work.title)
-        assertContains(response, "No works yet.")
-        assertContains(response, "Works (0)")
-        assertContains(response, "Series (0)")
-
-
-class HomePage:
-    """The front page: recently updated works and a cloud of fandoms that have works."""
-
-    def assert_shows(self, response, work: Work) -> None:
-        assertContains(response, work.title)
-        assertContains(response, FANDOM)
-
-    def assert_hides(self, response, work: Work) -> None:
-        assertNotContains(response, work.title)
-        assertNotContains(response, FANDOM)
-
-
-# -- the surfaces: one line each --------------------------------------------------------------
-
-Check = ReaderPage | Listing | FandomIndex | SeriesPage | Profile | HomePage
-
-
-def work_page(work):
-    return f"/works/{work.pk}/", ReaderPage(FIRST_TEXT)
-
-
-def chapter_page(work):
-    return f"/works/{work.pk}/chapters/{work.chapters.last().pk}/", ReaderPage(SECOND_TEXT)
-
-
-def entire_work(work):
-    return f"/works/{work.pk}/?view_full_work=true", ReaderPage(FIRST_TEXT, SECOND_TEXT)
-
-
-def chapter_index(work):
-    return f"/works/{work.pk}/navigate/", ReaderPage("Chapter Index for")
-
-
-def works_index(work):
-    return "/works/", Listing()
-
-
-def tag_page(work):
-    return reverse("tag_works", args=[FANDOM]), Listing()
-
-
-def fandom_index(work):
-    return "/fandoms/", FandomIndex()
-
-
-def series_page(work):
-    return f"/series/{Series.objects.get(title=SERIES).pk}/", SeriesPage()
-
-
-def user_profile(work):
-    return "/users/alice/", Profile()
-
-
-def user_works(work):
-    return "/users/alice/works/", Listing()
-
-
-def pseud_works(work):
-    return "/users/alice/pseuds/alice/", Listing()
-
-
-def home_page(work):
-    return "/", HomePage()
-
-
-SURFACES: list[Callable[[Work], tuple[str, Check]]] = [
-    work_page, chapter_page, entire_work, chapter_index, works_index, tag_page, fandom_index,
-    series_page, user_profile, user_works, pseud_works, home_page,
-]  # fmt: skip
-
-# Pages that show the work itself: a guest asking for a restricted work is asked to log in.
-READER_SURFACES = {work_page, chapter_page, entire_work, chapter_index}
-
-
-@dataclass(frozen=True)
-class State:
-    name: str
-    work_options: dict
-    seen_by: frozenset[str]
-
-
-STATES = [
-    State("public", {}, frozenset({"guest", "bob", "alice", "staff"})),
-    State("draft", {"posted": False}, frozenset({"alice"})),
-    State("restricted", {"restricted": True}, frozenset({"bob", "alice", "staff"})),
-    State("hidden by admin", {"hidden": True}, frozenset({"alice", "staff"})),
-]
-VIEWERS = ["guest", "bob", "alice", "staff"]
-
-
-def viewer_client(request, viewer: str):
-    return client_for(None if viewer == "guest" else request.getfixturevalue(viewer))
-
-
 def alices_work(alice, **options) -> Work:
     """A General Audiences work of two chapters, the only part of a series: no adult gate."""
     return make_work(
@@ -204,27 +35,6 @@ def alices_work(alice, **options) -> Work:
         series=SERIES,
         **options,
     )
-
-
-@pytest.mark.parametrize("surface", SURFACES, ids=lambda surface: surface.__name__)
-@pytest.mark.parametrize("viewer", VIEWERS)
-@pytest.mark.parametrize("state", STATES, ids=lambda state: state.name)
-def test_a_work_appears_exactly_where_its_viewer_may_see_it(
-    request, alice, bob, staff, state, viewer, surface
-):
-    work = alices_work(alice, **state.work_options)
-    url, check = surface(work)
-
-    response = viewer_client(request, viewer).get(url)
-
-    if viewer in state.seen_by:
-        check.assert_shows(response, work)
-    elif viewer == "guest" and state.name == "restricted" and surface in READER_SURFACES:
-        assertRedirects(
-            response, f"/account/login/?next={quote(url, safe='/')}", fetch_redirect_response=False
-        )
-    else:
-        check.assert_hides(response, work)
 
 
 def test_a_guest_who_logs_in_from_a_restricted_work_comes_back_to_it(alice, bob):

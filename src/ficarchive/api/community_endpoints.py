@@ -93,7 +93,7 @@ def work_bookmarks(request: HttpRequest, work_id: schemas.Id, params: Query[Page
     """A work's public bookmarks, as its Bookmarks page shows them to the caller."""
     user = caller(request).user
     work = work_for(request, work_id)
-    shown = Bookmark.objects.visible_to(user).filter(work=work, private=False)
+    shown = Bookmark.objects.visible_to(user, muted=True).filter(work=work, private=False)
     return _bookmark_page(request, shown, params)
 
 

@@ -4,6 +4,7 @@ revision by a background task and then served from the cache under MEDIA_ROOT.""
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -22,13 +23,18 @@ def available_formats() -> list[tuple[str, str]]:
     return [(key, fmt.name) for key, fmt in FORMATS.items() if fmt.available()]
 
 
+def cache_dir(work_id: int) -> Path:
+    return Path(settings.MEDIA_ROOT) / "downloads" / str(work_id)
+
+
 def cache_path(work: Work, key: str) -> Path:
-    return (
-        Path(settings.MEDIA_ROOT)
-        / "downloads"
-        / str(work.pk)
-        / (f"{revision(work)}.{FORMATS[key].extension}")
-    )
+    return cache_dir(work.pk) / f"{revision(work)}.{FORMATS[key].extension}"
+
+
+def forget(work_id: int) -> None:
+    """Remove a deleted work's files: nothing serves them any more, but backups would keep
+    the text of a work its creator deleted."""
+    shutil.rmtree(cache_dir(work_id), ignore_errors=True)
 
 
 @task()

@@ -79,6 +79,9 @@ def revision(work: Work) -> str:
         str(work.chapter_count),
         *sorted(work.tags.values_list("name", flat=True)),
         *(m.series.title for m in work.series_memberships.select_related("series")),
+        # The byline: orphaning or a renamed pseud changes no date, yet must change the file.
+        *(pseud.byline for pseud in work.creator_pseuds),
+        work.imported_creators,
     ]
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:16]
 

@@ -221,9 +221,17 @@ def delete_work(work: Work) -> None:
     tag_ids = list(work.tags.values_list("pk", flat=True)) + list(
         work.filters.values_list("pk", flat=True)
     )
+    work_id = work.pk
     work.delete()
+    transaction.on_commit(lambda: _forget_downloads(work_id))
     wrangling.refresh_counts(tag_ids)
     Series.objects.filter(pk__in=series_ids, memberships__isnull=True).delete()
+
+
+def _forget_downloads(work_id: int) -> None:
+    from ficarchive.works import downloads  # downloads → exchange → services: import late
+
+    downloads.forget(work_id)
 
 
 @transaction.atomic

@@ -36,10 +36,11 @@ class Preferences(models.Model):
 
 
 class BookmarkQuerySet(models.QuerySet):
-    def visible_to(self, user) -> BookmarkQuerySet:
+    def visible_to(self, user, *, muted: bool = False) -> BookmarkQuerySet:
         """Bookmarks of works or series `user` may see; private ones only to their owner;
-        none by users `user` muted."""
-        shown = Q(work__in=Work.objects.visible_to(user)) | Q(
+        none by users `user` muted. `muted=True` keeps bookmarks of works the user muted,
+        for the bookmarks page of a work opened by its address."""
+        shown = Q(work__in=Work.objects.visible_to(user, muted=muted)) | Q(
             series__in=Series.objects.visible_to(user)
         )
         if user is not None and user.is_authenticated:

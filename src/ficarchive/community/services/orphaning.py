@@ -8,6 +8,7 @@ from django.db import transaction
 
 from ficarchive.accounts.models import Pseud
 from ficarchive.community.models import Preferences
+from ficarchive.community.models.tracking import NEWS_KINDS, InboxItem
 from ficarchive.search.tasks import reindex_works
 from ficarchive.works.models import Creatorship, Work
 
@@ -40,6 +41,7 @@ def orphan_work(work: Work, user, *, keep_pseud: bool) -> None:
     if not ships:
         raise PermissionDenied("Only the work's creators can orphan it.")
     orphan = orphan_account()
+    old_byline = _byline(work)
     for ship in ships:
         pseud = orphan.default_pseud
         if keep_pseud:
@@ -49,4 +51,21 @@ def orphan_work(work: Work, user, *, keep_pseud: bool) -> None:
         if not work.creatorships.filter(pseud=pseud).exists():
             Creatorship.objects.create(work=work, pseud=pseud, approved=ship.approved)
         ship.delete()
+    _rewrite_news(work, old_byline, _byline(work))
     reindex_works.enqueue([work.pk])
+
+
+def _byline(work: Work) -> str:
+    ships = work.creatorships.filter(approved=True).select_related("pseud__user")
+    return ", ".join(ship.pseud.byline for ship in ships)
+
+
+def _rewrite_news(work: Work, old_byline: str, new_byline: str) -> None:
+    """Inbox news of the work ("alice posted a new work: …") was written with the old
+    byline; readers keep it, but it must not name the creator who left."""
+    if not old_byline or old_byline == new_byline:
+        return
+    items = InboxItem.objects.filter(work=work, kind__in=NEWS_KINDS, text__startswith=old_byline)
+    for item in items:  # news begins with the byline; a title naming someone stays as it is
+        item.text = new_byline + item.text[len(old_byline) :]
+        item.save(update_fields=["text"])

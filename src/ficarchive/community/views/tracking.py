@@ -79,7 +79,8 @@ def bookmark_delete(request: HttpRequest, bookmark_id: int) -> HttpResponse:
 def work_bookmarks(request: HttpRequest, work_id: int) -> HttpResponse:
     """A work's public bookmarks, as this visitor may see them."""
     work = work_for_reader(request, work_id)
-    shown = Bookmark.objects.visible_to(request.user).filter(work=work, private=False)
+    # Opened by its address, a muted work shows its bookmarks, as its page shows comments.
+    shown = Bookmark.objects.visible_to(request.user, muted=True).filter(work=work, private=False)
     page = paginate(request, _listed(shown))
     return render(request, "community/work_bookmarks.html", {"work": work, "page": page})
 
