@@ -83,9 +83,21 @@ def add_paragraphs(text: str) -> str:
 
 
 def sanitize_html(text: str, *, allow_classes: bool = True) -> str:
-    """Clean author HTML (or plain text) to the allowlist; safe to mark as safe in a page."""
+    """Clean author HTML (or plain text) to the allowlist; safe to mark as safe in a page.
+
+    Paragraphs are added to what is left after cleaning, so that cleaning the result again
+    changes nothing: text whose only block markup was hostile (and removed) still gets its
+    paragraphs the first time, not on the next edit.
+    """
+    clean = _clean(text, allow_classes)
+    if not clean or _BLOCK_MARKUP.search(clean):
+        return clean
+    return _clean(add_paragraphs(clean), allow_classes)
+
+
+def _clean(text: str, allow_classes: bool) -> str:
     return nh3.clean(
-        add_paragraphs(text),
+        text,
         tags=ALLOWED_TAGS,
         clean_content_tags=REMOVED_WITH_CONTENT,
         attributes=_attributes(allow_classes),
