@@ -68,9 +68,10 @@ def _element_dangers(element, *, book: bool) -> list[str]:
         pass  # the archive's own script file
     elif name in FORBIDDEN_ELEMENTS:
         found.append(f"{where} element")
-    if name == "meta" and any(_local(key) == "http-equiv" for key in element.keys()):
-        if not (book and (element.get("http-equiv") or "").lower() == "content-type"):
-            found.append(f"{where} http-equiv={element.get('http-equiv')!r}")
+    equiv = (element.get("http-equiv") or "").lower()
+    book_charset = book and equiv == "content-type"
+    if name == "meta" and "http-equiv" in element.attrib and not book_charset:
+        found.append(f"{where} http-equiv={equiv!r}")
     if name == "link" and not _safe_link(element, book=book):
         found.append(f"{where} {dict(element.attrib)}")
     if name in FORM_ELEMENTS and _in_user_content(element):
@@ -145,7 +146,9 @@ def xml_dangers(document: bytes) -> list[str]:
     found = tree_dangers(root, book=True)
     for element in root.iter():
         if isinstance(element.tag, str) and element.get("type") in ("html", "text/html"):
-            found += [f"in {_local(element.tag)}: {d}" for d in fragment_dangers(element.text or "")]
+            found += [
+                f"in {_local(element.tag)}: {d}" for d in fragment_dangers(element.text or "")
+            ]
     return found
 
 

@@ -63,7 +63,7 @@ def test_the_sanitiser_leaves_nothing_live_and_is_stable(payload):
 ENGINE = engines["django"]
 PLAIN_TEXT = ENGINE.from_string(
     '<h2 class="title">{{ value }}</h2><a href="/x/" title="{{ value }}">x</a>'
-    "<p>Part 1 of <a href=\"/series/1/\">{{ value }}</a></p>{{ field }}{{ area }}"
+    '<p>Part 1 of <a href="/series/1/">{{ value }}</a></p>{{ field }}{{ area }}'
 )
 
 

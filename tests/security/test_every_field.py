@@ -126,7 +126,11 @@ def post_joined_texts(alice, bob, batch: list[Payload], work: Work) -> dict:
     comment = Comment.objects.get(work=work, user=bob)
     reply = "\n\n".join(typed(p) for p in reversed(batch))
     ok(author.post(f"/comments/{comment.pk}/reply/", {"body": STORY + reply}))
-    guest = {"body": STORY + text, "guest_name": typed(batch[0])[:100], "guest_email": "g@example.com"}
+    guest = {
+        "body": STORY + text,
+        "guest_name": typed(batch[0])[:100],
+        "guest_email": "g@example.com",
+    }
     ok(Client().post(f"/works/{work.pk}/chapters/{first.pk}/comments/", guest))
     tags = ", ".join(dict.fromkeys(tag_text(p) for p in batch))
     ok(reader.post(f"/works/{work.pk}/bookmark/", {"notes": text, "tags": tags}))
@@ -154,7 +158,9 @@ def post_through_the_api(carol, batch: list[Payload], target: Work) -> Work:
                "end_notes": text, "text": STORY + text}  # fmt: skip
     send("post", f"/api/v1/works/{work['id']}/chapters", chapter, 201)
     first = target.chapters.get(position=1).pk
-    send("post", f"/api/v1/works/{target.pk}/chapters/{first}/comments", {"body": STORY + text}, 201)
+    send(
+        "post", f"/api/v1/works/{target.pk}/chapters/{first}/comments", {"body": STORY + text}, 201
+    )
     send("put", f"/api/v1/works/{target.pk}/bookmark", {"notes": text, "tags": []}, 200)
     return Work.objects.get(pk=work["id"])
 
@@ -175,6 +181,7 @@ def text_file(batch: list[Payload]) -> bytes:
 
 def ao3_download(batch: list[Payload]) -> bytes:
     """A file in the layout of an AO3 HTML download, every value hostile."""
+
     def tags(suffix: str) -> str:
         return ", ".join(f'<a href="https://archiveofourown.org/tags/x">'
                          f"{escape(tag_text(p) + suffix)}</a>" for p in batch)  # fmt: skip
@@ -251,7 +258,9 @@ def download(client: Client, work: Work, key: str) -> bytes:
 
 
 def assert_downloads_inert(client: Client, work: Work) -> None:
-    assert page_dangers(download(client, work, "html"), book=True) == [], f"HTML download of {work.title!r}"
+    assert page_dangers(download(client, work, "html"), book=True) == [], (
+        f"HTML download of {work.title!r}"
+    )
     with zipfile.ZipFile(io.BytesIO(download(client, work, "epub"))) as book:
         for member in book.namelist():
             if member.endswith((".xhtml", ".opf", ".ncx", ".html")):
@@ -286,7 +295,7 @@ def test_every_field_and_page_keeps_the_payloads_inert(alice, bob, carol, staff,
         assert shows_as_text(index, spaced(group).strip()), "title missing from the index"
         assert shows_as_text(series_index, spaced(group).strip()), "series title missing"
         assert_downloads_inert(guest, work)
-        field, suffix = KINDS[(number + number_in_batch) % len(KINDS)]
+        _field, suffix = KINDS[(number + number_in_batch) % len(KINDS)]
         assert_page_inert(guest, tag_url(tag_text(group[0]) + suffix))
 
     second = first.chapters.get(position=2)
@@ -304,9 +313,16 @@ def test_every_field_and_page_keeps_the_payloads_inert(alice, bob, carol, staff,
         *(f"/works/{work.pk}/?view_full_work=true" for work in imported),
     ]:  # fmt: skip
         assert_page_inert(guest, url)
-    for url in ["/account/", "/account/pseuds/", "/account/inbox/", f"/series/{series.pk}/edit/",
-                f"/works/{first.pk}/edit/", f"/works/{first.pk}/chapters/{second.pk}/edit/",
-                f"/comments/{comment.pk}/reply/", import_page.replace("/import/", "/import/")]:
+    for url in [
+        "/account/",
+        "/account/pseuds/",
+        "/account/inbox/",
+        f"/series/{series.pk}/edit/",
+        f"/works/{first.pk}/edit/",
+        f"/works/{first.pk}/chapters/{second.pk}/edit/",
+        f"/comments/{comment.pk}/reply/",
+        import_page.replace("/import/", "/import/"),
+    ]:
         if url == import_page:
             continue  # posted imports are forgotten; the preview was checked before posting
         assert_page_inert(author, url)
