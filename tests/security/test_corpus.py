@@ -16,6 +16,7 @@ from django.test import Client
 
 from ficarchive.accounts.validators import validate_pseud_name
 from ficarchive.api.feeds import XmlSafeAtom1Feed
+from ficarchive.community.models import InboxItem
 from ficarchive.formats.export.xhtml import to_xhtml
 from ficarchive.formats.sanitize import sanitize_html
 from ficarchive.tags.models import validate_tag_name
@@ -154,3 +155,19 @@ def test_an_opds_search_with_a_control_character_stays_readable(db):
     response = Client().get("/opds/search/", {"q": "harbour\x0c<script>"})
     assert response.status_code == 200
     assert xml_dangers(response.content) == []
+
+
+def test_a_comment_on_a_work_with_long_titles_reaches_the_inbox(alice):
+    """The inbox message quotes the commenter's name, the work's title and the chapter's
+    title; together they can pass the 500 characters its column holds, and PostgreSQL then
+    refused the message and failed the comment with a server error."""
+    work = make_work(alice, "T" * 255, chapters=("First chapter text.", "Second chapter text."))
+    chapter = work.chapters.get(position=2)
+    chapter.title = "C" * 255
+    chapter.save()
+    guest = {"body": "A kind word.", "guest_name": "G" * 100, "guest_email": "g@example.com"}
+    response = Client().post(f"/works/{work.pk}/chapters/{chapter.pk}/comments/", guest)
+    assert response.status_code == 302
+    [item] = InboxItem.objects.filter(user=alice)
+    assert len(item.text) == 500 and item.text.endswith("…")
+    assert item.text.startswith("G" * 100 + " left a comment on " + "T" * 255)
