@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import os
 import re
 import tempfile
 import time
@@ -38,7 +39,11 @@ from tests.security.corpus import payloads
 EXAMPLES: Counter[str] = Counter()
 BOUND_SECONDS = 5.0  # issue 8: no input of 1 MB may take longer
 MEGABYTE = 1024 * 1024
-FUZZ = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# FICARCHIVE_FUZZ_EXAMPLES=5000 for a longer hunt than the suite's everyday 300.
+EXAMPLES_PER_PROPERTY = int(os.environ.get("FICARCHIVE_FUZZ_EXAMPLES", "300"))
+FUZZ = settings(
+    max_examples=EXAMPLES_PER_PROPERTY, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
 EFICTION_DUMP = Path(__file__).parents[1] / "efiction" / "fixtures" / "efiction.sql"
 
 # -- strategies: text that looks like hostile HTML ------------------------------------------
@@ -317,7 +322,7 @@ def read_dump(data: bytes) -> None:
                 source.close()
 
 
-@settings(FUZZ, max_examples=300)
+@FUZZ
 @given(data=dumps())
 def test_the_efiction_dump_reader_takes_any_dump(data):
     counted("eFiction dump reader")
