@@ -3,6 +3,9 @@ sanitiser, the word counter, the search box parser, every importer and the eFict
 reader. Nothing may fail with anything but its own declared error, and nothing may take
 more than the issue's bound of 5 seconds on a 1 MB input.
 
+tests/formats/test_import_properties.py already throws arbitrary bytes at the importers'
+front door; here each importer is called directly with input shaped like its format.
+
 Hypothesis draws random examples on developers' machines and the same ones in CI (the "ci"
 profile in tests/conftest.py). `EXAMPLES` counts how many each property ran; the session's
 summary prints them (see conftest.py here).
@@ -273,14 +276,6 @@ def test_the_epub_importer_takes_any_book(data, split):
 def test_the_word_importer_takes_any_document(data, split):
     counted("DOCX importer")
     allowed(docx.parse, "story.docx", data, split_chapters=split)
-
-
-@FUZZ
-@given(data=st.binary(max_size=3000), name=st.sampled_from(["a.txt", "a.html", "a.epub",
-                                                           "a.docx", "a.md", "a"]))  # fmt: skip
-def test_the_importer_front_door_takes_any_bytes(data, name):
-    counted("importer front door")
-    allowed(parse, name, data)
 
 
 # -- the eFiction dump reader -----------------------------------------------------------------
