@@ -210,3 +210,14 @@ def test_a_mysqldump_without_its_closing_line_is_noted(tmp_path, dump_bytes):
     path = tmp_path / "cut.sql"
     path.write_bytes(dump_bytes[: dump_bytes.index(b"DROP TABLE IF EXISTS `fanfiction_series`")])
     assert any("may be incomplete" in note for note in DumpSource(path).notes)
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [b"INSERT INTO `t`;", b"INSERT INTO;", b"INSERT IGNORE;", b"INSERT INTO `db`.;",
+     b"CREATE TABLE `db`.;", b"INSERT INTO `t` (`a`;"],
+)  # fmt: skip
+def test_a_statement_cut_short_is_a_damaged_dump(tmp_path, statement):
+    """Found by fuzzing: these used to escape as a bare StopIteration."""
+    with pytest.raises(DumpError, match="ends before it is complete"):
+        table(tmp_path, b"CREATE TABLE `t` (`a` int);\n" + statement + b"\n")

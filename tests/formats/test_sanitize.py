@@ -1,4 +1,10 @@
-from ficarchive.formats.sanitize import add_paragraphs, sanitize_html, strip_tags
+from ficarchive.formats.sanitize import (
+    MAX_NESTING,
+    add_paragraphs,
+    limit_nesting,
+    sanitize_html,
+    strip_tags,
+)
 
 
 def test_plain_text_gets_paragraphs_and_line_breaks():
@@ -50,3 +56,35 @@ def test_allowed_structure_survives():
 
 def test_strip_tags_decodes_entities_and_drops_scripts():
     assert strip_tags("<p>Tom &amp; Jerry</p><script>x</script>") == "Tom & Jerry"
+
+
+def test_cleaning_twice_changes_nothing():
+    """An <rt> inside an <rt> (left by unwrapping <font>) used to be reshaped on each edit."""
+    for dirty in ["<ruby>x<rt><font><rt>y</rt><rp>z</rp></font></rt></ruby>", "<p <img src=x>>"]:
+        clean = sanitize_html(dirty)
+        assert sanitize_html(clean) == clean
+
+
+def test_text_whose_only_block_markup_was_hostile_still_gets_paragraphs():
+    once = sanitize_html("<p <b>one</b>\n\ntwo")
+    assert sanitize_html(once) == once
+    assert sanitize_html("<script>x</script>one\n\ntwo") == "<p>one</p>\n<p>two</p>"
+
+
+def test_nesting_beyond_the_limit_loses_its_tags_but_not_its_text():
+    deep = "<div>" * (MAX_NESTING + 50) + "words" + "</div>" * (MAX_NESTING + 50)
+    limited = limit_nesting(deep)
+    assert limited.count("<div>") == MAX_NESTING == limited.count("</div>")
+    assert "words" in sanitize_html(deep)
+
+
+def test_nesting_counts_tags_as_a_browser_reads_them():
+    # A quoted value may hold "<" and ">"; void elements never open anything.
+    text = '<b title="<i><i>">' + "<br><img src=x>" * 5 + "<i>x</i></b>"
+    assert limit_nesting(text, limit=2) == text
+    assert limit_nesting("<b><i><u>x</u></i>y</b>", limit=2) == "<b><i>x</i>y</b>"
+
+
+def test_ordinary_text_is_left_as_it_is():
+    text = "<p>One <em>two</em> three.</p>" * 500
+    assert limit_nesting(text) == text

@@ -16,6 +16,7 @@ from django.urls import Resolver404, resolve, reverse
 from django.utils.feedgenerator import Atom1Feed
 
 from ficarchive.api.listing import FieldErrors, parse_filters, works_page
+from ficarchive.formats.export.xhtml import xml_chars
 from ficarchive.search.models import SavedSearch
 from ficarchive.tags.models import Tag, tag_key
 from ficarchive.works.models import Series, Work
@@ -40,8 +41,28 @@ def works_in_tag(tag: Tag):
     return works.filter(filters=tag) if tag.canonical else works.filter(tags=tag)
 
 
+def _xml_safe(value):
+    """Strings (also inside lists) without the characters XML forbids; other values as they are."""
+    if isinstance(value, str):
+        return xml_chars(value)
+    if isinstance(value, list | tuple):
+        return type(value)(_xml_safe(item) for item in value)
+    return value
+
+
+class XmlSafeAtom1Feed(Atom1Feed):
+    """Atom that drops control characters from titles and summaries instead of failing the
+    whole feed with an error: one work's title must not take a tag's feed down."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*map(_xml_safe, args), **{k: _xml_safe(v) for k, v in kwargs.items()})
+
+    def add_item(self, *args, **kwargs) -> None:
+        super().add_item(*map(_xml_safe, args), **{k: _xml_safe(v) for k, v in kwargs.items()})
+
+
 class WorksFeed(Feed):
-    feed_type = Atom1Feed
+    feed_type = XmlSafeAtom1Feed
 
     def item_title(self, work: Work) -> str:
         return work.title

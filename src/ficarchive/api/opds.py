@@ -17,6 +17,7 @@ from django.utils import timezone
 from ficarchive.api.auth import BadToken, RateLimited, caller
 from ficarchive.api.listing import FieldErrors, parse_filters, works_page
 from ficarchive.formats.export import FORMATS
+from ficarchive.formats.export.xhtml import xml_chars
 from ficarchive.search.filters import Filters
 from ficarchive.tags.models import Tag, TagType
 from ficarchive.works import views as work_views
@@ -79,7 +80,7 @@ def _feed(request: HttpRequest, template: str, kind: str, context: dict) -> Http
         if page.number > 1:
             params["page"] = page.number - 1
             links["previous"] = f"{request.path}?{params.urlencode()}"
-    return render(
+    response = render(
         request,
         f"api/opds/{template}",
         {
@@ -94,6 +95,10 @@ def _feed(request: HttpRequest, template: str, kind: str, context: dict) -> Http
         },
         content_type=kind,
     )
+    # Titles and summaries may hold control characters XML forbids; one must not make the
+    # whole catalogue page unreadable to e-readers.
+    response.content = xml_chars(response.content.decode()).encode()
+    return response
 
 
 def _acquisition(request: HttpRequest, title: str, works, filters: Filters) -> HttpResponse:

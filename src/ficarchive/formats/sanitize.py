@@ -83,9 +83,30 @@ def add_paragraphs(text: str) -> str:
 
 
 def sanitize_html(text: str, *, allow_classes: bool = True) -> str:
-    """Clean author HTML (or plain text) to the allowlist; safe to mark as safe in a page."""
+    """Clean author HTML (or plain text) to the allowlist; safe to mark as safe in a page.
+
+    Cleaning again must change nothing (a work is re-cleaned on every edit), but an HTML
+    parser can read its own output differently (an <rt> inside an <rt>), so the text is
+    cleaned until it stops changing. Paragraphs are added to what is left after the first
+    cleaning, so text whose only block markup was hostile still gets them straight away.
+    """
+    clean = _clean(limit_nesting(text), allow_classes)
+    if clean and not _BLOCK_MARKUP.search(clean):
+        clean = _clean(add_paragraphs(clean), allow_classes)
+    for _ in range(_MAX_PASSES):
+        again = _clean(clean, allow_classes)
+        if again == clean:
+            break
+        clean = again
+    return clean
+
+
+_MAX_PASSES = 4  # real and fuzzed input settles after one more; this only bounds the work
+
+
+def _clean(text: str, allow_classes: bool) -> str:
     return nh3.clean(
-        add_paragraphs(text),
+        text,
         tags=ALLOWED_TAGS,
         clean_content_tags=REMOVED_WITH_CONTENT,
         attributes=_attributes(allow_classes),
@@ -96,12 +117,57 @@ def sanitize_html(text: str, *, allow_classes: bool = True) -> str:
     ).strip()
 
 
+# How deep elements may nest before further start tags are dropped (with their end tags).
+# An HTML parser checks the open elements for each new block, so 60,000 nested <div>s took
+# minutes; Chromium stops nesting at 512 levels, and no story needs more than a few dozen.
+MAX_NESTING = 100
+_VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "keygen", "link", "meta",
+         "param", "source", "track", "wbr"}  # fmt: skip
+# A start or end tag as an HTML tokenizer reads it: quoted values may hold < and >, and a
+# tag left open runs to the end. Possessive quantifiers keep the scan linear.
+_SPACE = r"[\t\n\f\r ]"
+_VALUE = rf"""{_SPACE}*+={_SPACE}*+(?:"[^"]*+"|'[^']*+'|[^\t\n\f\r >]*+)"""
+_ATTRIBUTE = rf"[\t\n\f\r /]*+[^\t\n\f\r />][^\t\n\f\r /=>]*+(?:{_VALUE})?"
+_TAG = re.compile(rf"<(/?)([a-zA-Z][^\t\n\f\r />]*+)(?:{_ATTRIBUTE})*+[\t\n\f\r /]*+(?:>|\Z)")
+
+
+def limit_nesting(text: str, limit: int = MAX_NESTING) -> str:
+    """The text with start tags beyond `limit` open elements (and their end tags) removed.
+
+    Counting is rough (it ignores implied end tags, comments and raw text) and only ever
+    removes tags; the result is parsed and cleaned as usual.
+    """
+    if text.count("<") <= limit:
+        return text
+    depth = dropped = 0
+    pieces, last = [], 0
+    for match in _TAG.finditer(text):
+        closing, name = match.group(1), match.group(2).lower()
+        if name in _VOID:
+            continue
+        if closing:
+            if dropped:
+                dropped -= 1
+                pieces.append(text[last : match.start()])
+                last = match.end()
+            elif depth:
+                depth -= 1
+        elif depth >= limit:
+            dropped += 1
+            pieces.append(text[last : match.start()])
+            last = match.end()
+        else:
+            depth += 1
+    pieces.append(text[last:])
+    return "".join(pieces)
+
+
 def strip_tags(text: str) -> str:
     """Plain text of some HTML, with entities decoded: for word counts and summaries in feeds.
 
     Every tag becomes a space, so text in separate elements never runs together.
     """
     without = nh3.clean(
-        text.replace("<", " <"), tags=set(), clean_content_tags=REMOVED_WITH_CONTENT
+        limit_nesting(text).replace("<", " <"), tags=set(), clean_content_tags=REMOVED_WITH_CONTENT
     )
     return html.unescape(without).strip()

@@ -130,6 +130,7 @@ class Subscription(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
+
         constraints = [
             models.UniqueConstraint(
                 "user", "work", condition=Q(work__isnull=False), name="one_work_subscription"
@@ -209,6 +210,11 @@ class InboxQuerySet(models.QuerySet):
     def unread(self) -> InboxQuerySet:
         return self.filter(read=False)
 
+    def bulk_create(self, objs, *args, **kwargs):
+        for item in objs:
+            item.fit_text()
+        return super().bulk_create(objs, *args, **kwargs)
+
 
 class InboxItem(models.Model):
     """Something to tell a user: a comment, a reply, a new chapter or work they follow."""
@@ -238,6 +244,18 @@ class InboxItem(models.Model):
 
     def __str__(self) -> str:
         return self.text
+
+    def fit_text(self) -> None:
+        """Shorten the text to its column: it quotes titles and names people typed (a work
+        title and a chapter title can be 255 characters each), and PostgreSQL refuses a
+        longer value, which used to fail the comment that caused the message."""
+        limit = self._meta.get_field("text").max_length
+        if len(self.text) > limit:
+            self.text = self.text[: limit - 1] + "…"
+
+    def save(self, *args, **kwargs) -> None:
+        self.fit_text()
+        super().save(*args, **kwargs)
 
 
 class SavedSearchDelivery(models.Model):

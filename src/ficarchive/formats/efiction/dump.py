@@ -195,10 +195,16 @@ class DumpSource:
         for offset, statement in iter_statements(data):
             first = re.match(rb"\s*([A-Za-z]+)", statement)
             keyword = first.group(1).upper() if first else b""
-            if keyword == b"CREATE":
-                self._create(statement, offset)
-            elif keyword in (b"INSERT", b"REPLACE"):
-                self._insert(statement, offset, wanted)
+            try:
+                if keyword == b"CREATE":
+                    self._create(statement, offset)
+                elif keyword in (b"INSERT", b"REPLACE"):
+                    self._insert(statement, offset, wanted)
+            except StopIteration:  # a statement cut off after its first words
+                raise DumpError(
+                    f"The statement near byte {offset} ends before it is complete: "
+                    "the dump is damaged."
+                ) from None
         tail = bytes(data[-300:]) if len(data) else b""
         from_mysqldump = b"MySQL dump" in head or b"MariaDB dump" in head
         if from_mysqldump and b"-- Dump completed" not in tail:

@@ -745,9 +745,16 @@ class Document:
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
 
 
+def xml_chars(text: str) -> str:
+    """The text without the characters XML 1.0 forbids (controls such as form feed, lone
+    surrogates): people can type them into titles, and one would make a whole feed or book
+    unreadable."""
+    return _XML_INVALID.sub("", text)
+
+
 def escape(text: str) -> str:
     """Text for XML content or a double-quoted attribute; characters XML forbids dropped."""
-    text = _XML_INVALID.sub("", text)
+    text = xml_chars(text)
     return (
         text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
     )

@@ -192,6 +192,7 @@ class _Builder(HTMLParser):
         self.root = Element("#document")
         self.stack: list[Element] = [self.root]
         self.comments: list[str] = []
+        self.pending: list[str] = []
 
     @property
     def top(self) -> Element:
@@ -207,6 +208,7 @@ class _Builder(HTMLParser):
                 return
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.flush()
         if tag in _CLOSES_P:
             self._close_until({"p"}, _P_SCOPE)
         if tag in _LIST_ITEMS:
@@ -218,24 +220,41 @@ class _Builder(HTMLParser):
             self.stack.append(element)
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.flush()
         element = Element(tag, {k: v or "" for k, v in attrs if k}, self.top)
         self.top.children.append(element)
 
     def handle_endtag(self, tag: str) -> None:
+        self.flush()
         for index in range(len(self.stack) - 1, 0, -1):
             if self.stack[index].tag == tag:
                 del self.stack[index:]
                 return
 
     def handle_data(self, data: str) -> None:
+        # Collected and joined once: html.parser reports every stray "<" as its own piece,
+        # and adding a million pieces to one growing string took quadratic time.
+        self.pending.append(data)
+
+    def flush(self) -> None:
+        """Put the text read since the last tag into the tree, before the tree changes."""
+        if not self.pending:
+            return
+        text = "".join(self.pending)
+        self.pending.clear()
         children = self.top.children
         if children and isinstance(children[-1], str):
-            children[-1] += data
+            children[-1] += text
         else:
-            children.append(data)
+            children.append(text)
 
     def handle_comment(self, data: str) -> None:
+        self.flush()
         self.comments.append(data)
+
+    def close(self) -> None:
+        super().close()
+        self.flush()
 
 
 def _defuse(text: str) -> str:
