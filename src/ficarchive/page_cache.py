@@ -181,8 +181,12 @@ def cached_for_guests(view: Callable[..., HttpResponse]) -> Callable[..., HttpRe
     def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
         if not _enabled() or not guest_without_session(request):
             return view(request, *args, **kwargs)
-        key = _key(request)
-        stored = cache.get(key)
+        try:
+            key = _key(request)
+            stored = cache.get(key)
+        except Exception as error:  # Redis away: the page is built as if never cached
+            logger.warning("Page cache not read: %s", error)
+            return view(request, *args, **kwargs)
         if stored is not None:
             if stored["counted_work"] is not None:
                 count_cached_view(request, stored["counted_work"])
@@ -197,7 +201,10 @@ def cached_for_guests(view: Callable[..., HttpResponse]) -> Callable[..., HttpRe
                 "content_type": response["Content-Type"],
                 "counted_work": getattr(request, "counted_work", None),
             }
-            cache.set(key, entry, settings.PAGE_CACHE_SECONDS)
+            try:
+                cache.set(key, entry, settings.PAGE_CACHE_SECONDS)
+            except Exception as error:
+                logger.warning("Page cache not written: %s", error)
             response.shared_guest_page = content == response.content
             response["X-Page-Cache"] = "miss"
         return response
