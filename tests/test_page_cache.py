@@ -20,7 +20,7 @@ from ficarchive.page_cache import changes_guest_pages, generation
 from ficarchive.tags import wrangling
 from ficarchive.tags.models import Tag
 from ficarchive.works.models import Work
-from tests.conftest import client_for, make_work
+from tests.conftest import PASSWORD, client_for, make_work
 from tests.works.test_access import work_form
 
 REDIS_TEST_URL = "redis://127.0.0.1:6379/5"
@@ -345,6 +345,23 @@ def test_a_bare_queryset_update_is_noticed_too(page_cache, work):
     cached("/works/")
     Work.objects.filter(pk=work.pk).update(title="Written Straight to the Table")
     assertContains(guest().get("/works/"), "Written Straight to the Table")
+
+
+@pytest.mark.django_db
+def test_logging_in_and_writing_out_hits_keep_the_cached_pages(
+    page_cache, work, bob, settings, monkeypatch
+):
+    from ficarchive.community.services import hits
+
+    settings.REDIS_URL = ""
+    monkeypatch.setattr(hits, "_buffer", None)
+    cached(f"/works/{work.pk}/")
+    before = generation()
+    login = Client().post("/account/login/", {"username": "bob", "password": PASSWORD})
+    assert login.status_code == 302  # a session row and bob's last log-in time were written
+    assert hits.flush() == 1  # the guests' hit reached the work's counter
+    assert generation() == before
+    assert guest().get(f"/works/{work.pk}/")["X-Page-Cache"] == "hit"
 
 
 def test_which_statements_start_a_new_generation():
