@@ -13,7 +13,7 @@ from django.contrib.sessions.models import Session
 from django.test import Client
 
 from ficarchive.throttle import Limit, record, wait_seconds
-from tests.conftest import PASSWORD, client_for
+from tests.conftest import PASSWORD, client_for, make_work
 from tests.test_settings import run_ficarchive
 
 COUNTERS_URL = "redis://127.0.0.1:6379/6"
@@ -154,8 +154,7 @@ def test_readyz_checks_redis(settings):
     assert cache_check == {"ok": True, "backend": "redis"}
 
 
-@pytest.mark.django_db
-def test_readyz_says_503_when_redis_cannot_be_reached(settings):
+def redis_away(settings) -> None:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]  # nothing listens here once the probe closes
@@ -165,6 +164,23 @@ def test_readyz_says_503_when_redis_cannot_be_reached(settings):
             "LOCATION": f"redis://127.0.0.1:{port}/0",
         }
     }
+
+
+@pytest.mark.django_db
+def test_readyz_says_503_when_redis_cannot_be_reached(settings):
+    redis_away(settings)
     response = Client().get("/readyz")
     assert response.status_code == 503
     assert response.json()["checks"]["cache"] == {"ok": False, "error": "ConnectionError"}
+
+
+@pytest.mark.django_db
+def test_without_redis_guests_still_read_and_authors_still_write(settings, alice):
+    """The page cache steps aside while Redis is away (the rate limits can't count then)."""
+    redis_away(settings)
+    settings.PAGE_CACHE_SECONDS = 300
+    settings.LISTING_RATE_LIMIT = 0
+    work = make_work(alice, "Fog over the Quay")  # each write tries to start a generation
+    response = Client().get(f"/works/{work.pk}/")
+    assert response.status_code == 200 and "X-Page-Cache" not in response
+    assert "Fog over the Quay" in Client().get("/works/").content.decode()

@@ -84,12 +84,16 @@ def generation() -> int:
 def bump() -> None:
     """Start a new generation: every page cached so far is never served again."""
     try:
-        cache.add(GENERATION_KEY, time.time_ns(), timeout=None)
-        cache.incr(GENERATION_KEY)
-    except ValueError:  # evicted between add and incr; the next reader starts a new one
-        pass
+        _next_generation()
     except Exception as error:  # an unreachable cache must not fail the write itself
         logger.warning("Page cache not invalidated: %s", error)
+
+
+def _next_generation() -> None:
+    try:
+        cache.incr(GENERATION_KEY)
+    except ValueError:  # no counter (yet, or any more): a new one from the clock is new too
+        cache.add(GENERATION_KEY, time.time_ns(), timeout=None)
 
 
 def changes_guest_pages(sql: str) -> bool:
@@ -109,7 +113,7 @@ def changes_guest_pages(sql: str) -> bool:
 def note_writes(execute, sql, params, many, context):
     """A database execute wrapper (installed on every connection by ficarchive.apps)."""
     result = execute(sql, params, many, context)
-    if isinstance(sql, str) and changes_guest_pages(sql):
+    if _enabled() and isinstance(sql, str) and changes_guest_pages(sql):
         connection = context["connection"]
         bump()
         if connection.in_atomic_block and not any(
