@@ -23,15 +23,14 @@ from ficarchive.works.models import Work
 from tests.conftest import PASSWORD, client_for, make_work
 from tests.works.test_access import work_form
 
-REDIS_TEST_URL = "redis://127.0.0.1:6379/5"
 TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 
-def redis_cache_settings(settings) -> None:
+def redis_cache_settings(settings, url: str) -> None:
     settings.CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": REDIS_TEST_URL,
+            "LOCATION": url,
             "KEY_PREFIX": "ficarchive",
         }
     }
@@ -43,7 +42,7 @@ def page_cache(request, settings):
     """The page cache on, in this process's memory or in Redis (database 5)."""
     settings.PAGE_CACHE_SECONDS = 300
     if request.param == "redis":
-        redis_cache_settings(settings)
+        redis_cache_settings(settings, request.getfixturevalue("redis_server") + "/5")
     cache.clear()
     yield request.param
     cache.clear()

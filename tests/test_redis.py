@@ -1,6 +1,6 @@
 """With FICARCHIVE_REDIS_URL the cache, sessions and rate limits are shared by every process
 through Redis; without it, each process counts in its own memory and sessions live in the
-database. Uses Redis databases 6 and 7 of the local server."""
+database. Uses databases 6 and 7 of the tests' Redis server (redis_server in tests/conftest.py)."""
 
 from __future__ import annotations
 
@@ -16,8 +16,17 @@ from ficarchive.throttle import Limit, record, wait_seconds
 from tests.conftest import PASSWORD, client_for, make_work
 from tests.test_settings import run_ficarchive
 
-COUNTERS_URL = "redis://127.0.0.1:6379/6"
-SESSIONS_URL = "redis://127.0.0.1:6379/7"
+SOME_URL = "redis://127.0.0.1:6379/6"  # only read by the settings, never connected to
+
+
+@pytest.fixture
+def counters_url(redis_server) -> str:
+    return f"{redis_server}/6"
+
+
+@pytest.fixture
+def sessions_url(redis_server) -> str:
+    return f"{redis_server}/7"
 
 
 def use_redis(settings, url: str) -> None:
@@ -46,9 +55,7 @@ def words(result) -> list[str]:
 
 
 def test_redis_url_switches_the_cache_and_sessions_and_turns_the_page_cache_on(tmp_path):
-    shown = run_ficarchive(
-        tmp_path, "shell", "-c", SHOW_SETTINGS, FICARCHIVE_REDIS_URL=COUNTERS_URL
-    )
+    shown = run_ficarchive(tmp_path, "shell", "-c", SHOW_SETTINGS, FICARCHIVE_REDIS_URL=SOME_URL)
     assert words(shown) == [
         "django.core.cache.backends.redis.RedisCache",
         "django.contrib.sessions.backends.cached_db",
@@ -71,27 +78,29 @@ def test_the_page_cache_seconds_can_be_set(tmp_path):
         "shell",
         "-c",
         SHOW_SETTINGS,
-        FICARCHIVE_REDIS_URL=COUNTERS_URL,
+        FICARCHIVE_REDIS_URL=SOME_URL,
         FICARCHIVE_PAGE_CACHE_SECONDS="30",
     )
     assert words(shown)[-1] == "30"
 
 
 @pytest.mark.django_db
-def test_a_session_survives_redis_losing_everything(settings, alice):
-    use_redis(settings, SESSIONS_URL)
+def test_a_session_survives_redis_losing_everything(settings, alice, sessions_url):
+    use_redis(settings, sessions_url)
     client = client_for(alice)
     assert client.get("/account/").status_code == 200
-    assert redis.Redis.from_url(SESSIONS_URL).dbsize() > 0  # the session is cached there…
-    redis.Redis.from_url(SESSIONS_URL).flushdb()
+    assert redis.Redis.from_url(sessions_url).dbsize() > 0  # the session is cached there…
+    redis.Redis.from_url(sessions_url).flushdb()
     response = client.get("/account/")  # …and read back from the database
     assert response.status_code == 200
     assert Session.objects.filter(session_key=client.session.session_key).exists()
 
 
 @pytest.mark.django_db
-def test_another_process_and_this_one_count_the_same_listing_requests(settings, tmp_path):
-    use_redis(settings, COUNTERS_URL)
+def test_another_process_and_this_one_count_the_same_listing_requests(
+    settings, tmp_path, counters_url
+):
+    use_redis(settings, counters_url)
     settings.LISTING_RATE_LIMIT = 4
     settings.LISTING_RATE_LIMIT_SECONDS = 60
     address = "203.0.113.77"
@@ -101,7 +110,7 @@ def test_another_process_and_this_one_count_the_same_listing_requests(settings, 
         "-c",
         "from ficarchive.throttle import Limit, record; "
         f"[record(Limit('listing', 4, 60), '{address}') for _ in range(3)]",
-        FICARCHIVE_REDIS_URL=COUNTERS_URL,
+        FICARCHIVE_REDIS_URL=counters_url,
     )
     assert other.returncode == 0, other.stderr
     visitor = Client(REMOTE_ADDR=address)
@@ -111,24 +120,24 @@ def test_another_process_and_this_one_count_the_same_listing_requests(settings, 
 
 
 @pytest.mark.django_db
-def test_login_throttling_is_shared_with_another_process(settings, tmp_path, alice):
-    use_redis(settings, COUNTERS_URL)
+def test_login_throttling_is_shared_with_another_process(settings, tmp_path, alice, counters_url):
+    use_redis(settings, counters_url)
     other = run_ficarchive(
         tmp_path,
         "shell",
         "-c",
         "from ficarchive.accounts.login_throttle import record_failed_login; "
         "[record_failed_login(None, 'alice') for _ in range(5)]",
-        FICARCHIVE_REDIS_URL=COUNTERS_URL,
+        FICARCHIVE_REDIS_URL=counters_url,
     )
     assert other.returncode == 0, other.stderr
     response = Client().post("/account/login/", {"username": "alice", "password": PASSWORD})
     assert "Too many failed log-in attempts" in response.content.decode()
 
 
-def test_counts_from_many_threads_at_once_are_all_kept(settings):
+def test_counts_from_many_threads_at_once_are_all_kept(settings, counters_url):
     """200 records at once reach a limit of exactly 200: none was lost to a race."""
-    use_redis(settings, COUNTERS_URL)
+    use_redis(settings, counters_url)
     exactly, one_more = Limit("race", 200, 60), Limit("race-spare", 201, 60)
     start = threading.Barrier(8)
 
@@ -148,8 +157,8 @@ def test_counts_from_many_threads_at_once_are_all_kept(settings):
 
 
 @pytest.mark.django_db
-def test_readyz_checks_redis(settings):
-    use_redis(settings, COUNTERS_URL)
+def test_readyz_checks_redis(settings, counters_url):
+    use_redis(settings, counters_url)
     cache_check = Client().get("/readyz").json()["checks"]["cache"]
     assert cache_check == {"ok": True, "backend": "redis"}
 
