@@ -110,7 +110,7 @@ def changes_guest_pages(sql: str) -> bool:
     return not any(quiet.match(sql.lstrip()) for quiet in QUIET_WRITES)
 
 
-def note_writes(execute, sql, params, many, context):
+def note_writes(execute: Callable, sql: str, params, many: bool, context: dict):
     """A database execute wrapper (installed on every connection by ficarchive.apps)."""
     result = execute(sql, params, many, context)
     if _enabled() and isinstance(sql, str) and changes_guest_pages(sql):
