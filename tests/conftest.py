@@ -37,6 +37,9 @@ def _fast_and_quiet(settings):
     settings.SECURE_SSL_REDIRECT = False
     settings.SESSION_COOKIE_SECURE = False
     settings.CSRF_COOKIE_SECURE = False
+    # Freshly built pages (with response.context) whatever FICARCHIVE_REDIS_URL says; the
+    # page cache's own tests turn it on.
+    settings.PAGE_CACHE_SECONDS = 0
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
