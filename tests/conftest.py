@@ -4,6 +4,10 @@ moderates) and a `make_work` factory that posts through the real services."""
 from __future__ import annotations
 
 import os
+import shutil
+import socket
+import subprocess
+import time
 from datetime import date
 
 import pytest
@@ -33,10 +37,48 @@ def _fast_and_quiet(settings):
     settings.SECURE_SSL_REDIRECT = False
     settings.SESSION_COOKIE_SECURE = False
     settings.CSRF_COOKIE_SECURE = False
+    # Freshly built pages (with response.context) whatever FICARCHIVE_REDIS_URL says; the
+    # page cache's own tests turn it on.
+    settings.PAGE_CACHE_SECONDS = 0
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+@pytest.fixture(scope="session")
+def redis_server(tmp_path_factory) -> str:
+    """A Redis server for the tests, as redis://host:port (add /N for database N): the local
+    one on 6379 if it answers, otherwise a throwaway redis-server on a free port."""
+    if _answers(6379):
+        yield "redis://127.0.0.1:6379"
+        return
+    binary = shutil.which("redis-server")
+    if binary is None:
+        pytest.skip("redis-server is not installed (scripts/install-system-deps installs it)")
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    directory = tmp_path_factory.mktemp("redis")
+    command = [binary, "--port", str(port), "--save", "", "--appendonly", "no"]
+    process = subprocess.Popen([*command, "--dir", str(directory)], stdout=subprocess.DEVNULL)
+    try:
+        for _ in range(100):
+            if _answers(port):
+                break
+            time.sleep(0.05)
+        yield f"redis://127.0.0.1:{port}"
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def _answers(port: int) -> bool:
+    try:
+        socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+    except OSError:
+        return False
+    return True
 
 
 @pytest.fixture(autouse=True)

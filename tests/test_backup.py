@@ -12,7 +12,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
-from django.test import RequestFactory
+from django.test import Client, RequestFactory
 
 from ficarchive.backup import MANIFEST
 from ficarchive.community.services.bookmarks import BookmarkInput, save_bookmark
@@ -78,6 +78,19 @@ def test_a_restored_archive_has_every_row_and_file_back(tmp_path, media):
     assert "Restored" in out.getvalue()
     assert every_row() == before
     assert (media / "downloads" / "a-quiet-harbour.txt").read_text() == "The boats came in at dawn."
+
+
+def test_guests_see_the_restored_archive_at_once(tmp_path, media, settings):
+    settings.PAGE_CACHE_SECONDS = 300
+    fill_archive()
+    backup = tmp_path / "backup.tar"
+    call_command("backup", str(backup), stdout=io.StringIO())
+    wipe(media)
+    assert "No works yet." in Client().get("/works/").content.decode()  # now a stored copy
+
+    call_command("restore", str(backup), "--yes", stdout=io.StringIO())
+
+    assert "A Quiet Harbour" in Client().get("/works/").content.decode()
 
 
 def test_the_manifest_names_engine_version_and_time(tmp_path):

@@ -37,6 +37,9 @@ def test_readyz_counts_the_waiting_tasks_of_a_database_queue(db, settings):
 
 
 def test_readyz_says_503_and_what_failed_when_the_cache_cannot_be_written(db, settings):
+    # Sessions in the database, as without FICARCHIVE_REDIS_URL: cached sessions would need
+    # this cache before any view runs.
+    settings.SESSION_ENGINE = "django.contrib.sessions.backends.db"
     settings.CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",

@@ -25,6 +25,8 @@ from pathlib import Path
 from django.conf import settings
 from django.db import connection
 
+from ficarchive import page_cache
+
 FORMAT_VERSION = 1
 MANIFEST = "manifest.json"
 DUMP_NAMES = {"sqlite": "database.sqlite3", "postgresql": "database.dump"}
@@ -237,6 +239,8 @@ def restore_backup(source: Path) -> Manifest:
         else:
             _restore_postgresql(dump)
         _swap_media(Path(scratch) / MEDIA_PREFIX, media_root)
+    # The restored rows didn't pass through our connection's write hook: drop cached pages.
+    page_cache.bump()
     return manifest
 
 

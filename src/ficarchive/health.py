@@ -30,11 +30,14 @@ def _database() -> dict:
 
 
 def _cache() -> dict:
+    """Write and read back a key: with FICARCHIVE_REDIS_URL this is a round trip to Redis,
+    which holds the rate limits, the page cache and cached sessions."""
     key = f"readyz-{time.monotonic_ns()}"
     cache.set(key, "1", 10)
     ok = cache.get(key) == "1"
     cache.delete(key)
-    return {"ok": ok}
+    backend = settings.CACHES["default"]["BACKEND"]
+    return {"ok": ok, "backend": "redis" if backend.endswith("RedisCache") else "local memory"}
 
 
 def _queue() -> dict:

@@ -126,6 +126,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "ficarchive.logs.RequestLogMiddleware",
     "ficarchive.metrics.MetricsMiddleware",
+    "ficarchive.page_cache.CacheControlMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "ficarchive.security.ContentSecurityPolicyMiddleware",
     "ficarchive.ratelimit.ListingRateLimitMiddleware",
@@ -272,8 +273,9 @@ CONTENT_SECURITY_POLICY = "; ".join(
     ]
 )
 
-# Hit counts are buffered in Redis when this is set (shared by every web process), and in
-# each process's memory otherwise; see docs/hosting.md.
+# Redis, when set, is shared by every process: the cache (rate limits, throttles, the page
+# cache), sessions (cached in Redis, kept in the database) and buffered hit counts.
+# Without it: each process's memory, sessions in the database; see docs/hosting.md.
 REDIS_URL = env_str("FICARCHIVE_REDIS_URL")
 if REDIS_URL and not REDIS_URL.startswith("redis://"):
     raise ImproperlyConfigured(
@@ -283,6 +285,27 @@ if TASK_QUEUE == "redis" and not REDIS_URL:
     raise ImproperlyConfigured("FICARCHIVE_TASKS=redis needs FICARCHIVE_REDIS_URL.")
 # The Redis task queue (django-rq); a task may run this many seconds before rq stops it.
 RQ_QUEUES = {"default": {"URL": REDIS_URL or "redis://127.0.0.1:6379/0", "DEFAULT_TIMEOUT": 1800}}
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "ficarchive",
+        }
+    }
+    # Write-through: Redis here keeps nothing on disk, and losing it must log nobody out.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    SESSION_ENGINE = "django.contrib.sessions.backends.db"
+
+# Guests' copies of the works index, tag pages and work pages are kept this long (seconds;
+# 0 turns it off), and dropped at once when anything they show changes (ficarchive/page_cache.py).
+# Off by default without Redis: one process's memory cannot tell the others about a change.
+PAGE_CACHE_SECONDS = env_int("FICARCHIVE_PAGE_CACHE_SECONDS", 300 if REDIS_URL else 0)
+# Shared caches in front (nginx, a CDN) may keep guest pages with no form on them this long;
+# they cannot be told about changes, so a hidden work stays listed there until it ends.
+PAGE_CACHE_PUBLIC_SECONDS = env_int("FICARCHIVE_PAGE_CACHE_PUBLIC_SECONDS", 0)
 
 # The archive's address, for links in e-mail sent outside a request (digests, comments).
 SITE_URL = env_str(

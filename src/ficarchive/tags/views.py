@@ -7,6 +7,7 @@ from django.db.models import Case, Count, Q, When
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
+from ficarchive.page_cache import cached_for_guests
 from ficarchive.search.filters import Filters, apply, matching_ids
 from ficarchive.search.listing import works_listing
 from ficarchive.tags.models import Tag, TagType, tag_key
@@ -20,6 +21,7 @@ def works_in_tag(tag: Tag, user):
     return works.filter(filters=tag) if tag.canonical else works.filter(tags=tag)
 
 
+@cached_for_guests
 def tag_show(request: HttpRequest, name: str) -> HttpResponse:
     tag = get_object_or_404(Tag.objects.select_related("merger"), key=tag_key(name))
     if tag.merger_id:
@@ -42,6 +44,7 @@ def tag_show(request: HttpRequest, name: str) -> HttpResponse:
     return render(request, "tags/show.html", context)
 
 
+@cached_for_guests
 def tag_works(request: HttpRequest, name: str) -> HttpResponse:
     tag = get_object_or_404(Tag.objects.select_related("merger"), key=tag_key(name))
     if tag.merger_id:

@@ -24,6 +24,7 @@ from ficarchive.community.services import comments
 from ficarchive.formats.export import FORMATS
 from ficarchive.formats.export import filename as export_filename
 from ficarchive.formats.sanitize import sanitize_html
+from ficarchive.page_cache import cached_for_guests
 from ficarchive.search.listing import works_listing
 from ficarchive.tags.models import Tag, TagType
 from ficarchive.works import downloads, services
@@ -101,6 +102,7 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "home.html", {"works": works, "fandoms": fandoms})
 
 
+@cached_for_guests
 def work_index(request: HttpRequest) -> HttpResponse:
     return works_listing(request, Work.objects.visible_to(request.user), heading="Works")
 
@@ -156,6 +158,7 @@ def _render_work(request: HttpRequest, work: Work, chapters, chapter: Chapter | 
     return render(request, "works/show.html", context)
 
 
+@cached_for_guests
 @reader_view
 def work_show(request: HttpRequest, work_id: int) -> HttpResponse:
     """The first chapter, or the entire work when asked, preferred, or only one chapter long."""
@@ -175,6 +178,7 @@ def work_show(request: HttpRequest, work_id: int) -> HttpResponse:
     return _render_work(request, work, [first], first)
 
 
+@cached_for_guests
 @reader_view
 def chapter_show(request: HttpRequest, work_id: int, chapter_id: int) -> HttpResponse:
     work = work_for_reader(request, work_id)

@@ -13,6 +13,7 @@ import atexit
 import contextlib
 import hashlib
 import hmac
+import logging
 import threading
 import time
 from collections import Counter
@@ -29,6 +30,8 @@ from django.utils import timezone
 from ficarchive.community.models import HitDay, Reading
 from ficarchive.community.redis import Redis
 from ficarchive.works.models import Chapter, Work
+
+logger = logging.getLogger(__name__)
 
 FLUSH_SECONDS = 60  # buffered hits reach the database within about this long
 LOCAL_FLUSH_AFTER = 200  # …or once this many are waiting in one process
@@ -202,6 +205,20 @@ def record_hit(request: HttpRequest, work: Work) -> None:
     if work.is_creator(request.user) or not work.posted:
         return
     buffer().add(work.pk, visitor_key(request), timezone.localdate().isoformat())
+    if not request.user.is_authenticated:
+        request.counted_work = work.pk  # a cached copy of this page counts the same hit
+
+
+def record_guest_hit(request: HttpRequest, work_id: int) -> None:
+    """Count a guest's visit served from the page cache (ficarchive/page_cache.py), which
+    knows only the work's id. Like record_view, a Redis outage loses the hit, not the page."""
+    from ficarchive.community.redis import RedisError
+
+    try:
+        buffer().add(work_id, visitor_key(request), timezone.localdate().isoformat())
+        flush_when_due()
+    except RedisError as error:
+        logger.warning("Hit not counted: %s", error)
 
 
 def record_reading(user_id: int, work_id: int, chapter_id: int | None) -> None:
