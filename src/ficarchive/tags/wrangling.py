@@ -117,8 +117,9 @@ def refresh_works_for(tag_ids: Iterable[int], filter_ids: Iterable[int]) -> int:
     return count
 
 
-def refresh_work(work) -> None:
-    """Recompute one work's whole filter set (after it is posted or its tags are edited)."""
+def refresh_work(work, removed: Iterable[int] = ()) -> None:
+    """Recompute one work's whole filter set (after it is posted or its tags are edited).
+    `removed` are tags just taken off the work: their stored counts change too."""
     from ficarchive.works.models import FilterTagging
 
     before = set(FilterTagging.objects.filter(work=work).values_list("tag_id", flat=True))
@@ -129,7 +130,7 @@ def refresh_work(work) -> None:
         [FilterTagging(work=work, tag_id=pk) for pk in after - before], ignore_conflicts=True
     )
     refresh_crossovers("%s", [work.pk])
-    refresh_counts(before | after | raw)
+    refresh_counts(before | after | raw | set(removed))
 
 
 def refresh_crossovers(work_ids_sql: str, params: list) -> None:

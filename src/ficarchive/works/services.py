@@ -66,8 +66,9 @@ def save_work(
     if post and not work.posted:
         _publish(work)
     work.save()
+    removed = set() if is_new else set(work.tags.values_list("pk", flat=True))
     work.tags.set(data.tags)
-    wrangling.refresh_work(work)
+    wrangling.refresh_work(work, removed=removed - {tag.pk for tag in data.tags})
     _set_creators(work, data.creators, data.invited)
     if first_chapter is not None and is_new:
         first_chapter.work = work
