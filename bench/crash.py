@@ -504,6 +504,11 @@ class Importer:
         (a second import of the same file would be a different work)."""
         page = self.b.request("GET", "/works/import/")
         for batch in sorted(set(re.findall(r"/works/import/(\d+)/", page.text))):
+            waiting = self.b.request("GET", f"/works/import/{batch}/")
+            if "Reading your files" in waiting.text:
+                # The server was restarted since the upload: nothing will read these files.
+                with self.b.stats.lock:
+                    self.b.stats.problems.append(f"import {batch} is never read after a restart")
             self.b.post(f"/works/import/{batch}/", {"confirm": "discard"})
         self.tidy = True
 
@@ -617,8 +622,8 @@ def client_loop(actor, stats: Stats, stop: threading.Event, name: str) -> None:
 # -- checks ---------------------------------------------------------------------------------
 
 
-def engine_checks() -> list[str]:
-    """The database engine's own view of its files and indexes."""
+def engine_checks() -> tuple[list[str], str]:
+    """The database engine's own view of its files and indexes, and what was checked."""
     from django.db import connection
 
     problems = []
@@ -632,7 +637,7 @@ def engine_checks() -> list[str]:
             rows = cursor.fetchall()
             if rows:
                 problems.append(f"SQLite foreign_key_check: {rows[:5]}")
-            return problems
+            return problems, "SQLite integrity_check and foreign_key_check"
         cursor.execute("CREATE EXTENSION IF NOT EXISTS amcheck")
         cursor.execute(
             """SELECT c.relname FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
@@ -659,7 +664,7 @@ def engine_checks() -> list[str]:
             problems.append("pg_class has relations without a schema")
         cursor.execute("SELECT pg_catalog.pg_database_size(current_database())")
         cursor.fetchone()
-    return problems
+    return problems, f"amcheck bt_index_check (heapallindexed) of {len(indexes)} indexes"
 
 
 def archive_invariants() -> list[str]:
@@ -968,7 +973,8 @@ def main(argv: list[str] | None = None) -> int:
     log = server.log.read_text(errors="replace")
     problems += [f"server log: {line}" for line in log.splitlines() if "Traceback" in line][:5]
 
-    problems += engine_checks()
+    found, checked = engine_checks()
+    problems += found
     problems += archive_invariants()
     problems += acknowledged_writes(ledger)
     from ficarchive.works.models import Chapter, ImportBatch, Work
@@ -986,6 +992,7 @@ def main(argv: list[str] | None = None) -> int:
         f"{ImportBatch.objects.count()} imports waiting, {ledger.wrangles} wrangling changes"
     )
     mean_restart = sum(restarts) / max(len(restarts), 1)
+    print(f"checked: {checked}; archive invariants; acknowledged writes")
     print(f"took {time.monotonic() - started:.0f} s; restarts took {mean_restart:.1f} s")
     if problems:
         print(f"FAILED: {len(problems)} problems (server log {server.log})")
