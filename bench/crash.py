@@ -900,7 +900,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--database-url", help="postgres://… (dropped and created afresh)")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (default 2)")
     parser.add_argument(
-        "--answers", type=int, default=12, help="most responses a server life serves (12)"
+        "--answers", type=int, default=20, help="most responses a server life serves (20)"
     )
     parser.add_argument("--seed", type=int, default=None, help="random seed (default: random)")
     parser.add_argument("--keep", action="store_true", help="keep the temporary directory")

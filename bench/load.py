@@ -319,7 +319,10 @@ def main(argv: list[str] | None = None) -> int:
     load_before, cpu_before = os.getloadavg()[0], server_cpu_seconds(server.pid)
     try:
         limit = args.duration + 300
-        subprocess.run(command, env=locust_env, cwd=ROOT, timeout=limit, stdout=subprocess.DEVNULL)
+        with (var_dir / "locust.log").open("wb") as output:
+            subprocess.run(
+                command, env=locust_env, cwd=ROOT, timeout=limit, stdout=output, stderr=output
+            )
         cpu = server_cpu_seconds(server.pid) - cpu_before
     finally:
         stop_server(server)
@@ -336,7 +339,7 @@ def main(argv: list[str] | None = None) -> int:
     failed = list(csv.DictReader((var_dir / "locust_failures.csv").open()))
     print(
         f"cores: {os.cpu_count()}, gunicorn workers: {workers}, PostgreSQL and locust on the same "
-        f"machine; server log: {log}"
+        f"machine; server log: {log}, locust's: {var_dir / 'locust.log'}"
     )
     ok = True
     if failures:
