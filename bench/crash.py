@@ -943,8 +943,12 @@ def main(argv: list[str] | None = None) -> int:
     for _ in range(args.rounds):
         # Each life serves a random number of responses, then dies a moment later: counted
         # in answers rather than seconds, so a slow or busy machine still gets work done.
+        # One life in five is long, so that steps of several requests (an import) finish.
+        answers = rng.randint(1, args.answers)
+        if rng.random() < 0.2:
+            answers = rng.randint(args.answers, 4 * args.answers)
         with stats.lock:
-            target = stats.answered + rng.randint(1, args.answers)
+            target = stats.answered + answers
         deadline = time.monotonic() + 60
         while stats.answered < target and time.monotonic() < deadline:
             time.sleep(0.01)
