@@ -171,3 +171,18 @@ def test_counts_follow_posting_restriction_and_wrangling(alice):
     wrangling.set_synonym(Tag.objects.get(name="AU"), au)
     au.refresh_from_db()
     assert (au.public_works_count, au.works_count) == (1, 2)
+
+
+def test_a_tag_taken_off_a_work_counts_one_work_fewer(alice):
+    """Found by the crash test (bench/crash.py): editing a work to drop an unwrangled tag
+    left that tag's stored counts one too high."""
+    from ficarchive.works.services import WorkInput, save_work
+
+    work = make_work(alice, "Harbour", additional=("Rainy Days", "Ferries"))
+    ferries = Tag.objects.get(name="Ferries")
+    assert (ferries.public_works_count, ferries.works_count) == (1, 1)
+    kept = [t for t in work.tags.all() if t.name != "Ferries"]
+    save_work(work, WorkInput(fields={}, creators=[alice.default_pseud], tags=kept))
+    ferries.refresh_from_db()
+    assert (ferries.public_works_count, ferries.works_count) == (0, 0)
+    assert Tag.objects.get(name="Rainy Days").works_count == 1

@@ -277,3 +277,37 @@ def test_a_user_suspended_after_uploading_cannot_post_the_import(alice, staff):
     assert "Your account is suspended until" in response.content.decode()
     assert not Work.objects.exists()
     assert ImportBatch.objects.exists()  # kept: nothing is lost
+
+
+# -- an upload cut off by a crash (bench/crash.py) ---------------------------------------------
+
+
+def test_files_an_interrupted_upload_left_unread_are_read_when_the_import_is_opened(alice):
+    """With tasks run in the request, the upload stores its files, commits, then reads
+    them: a server killed in between leaves files nothing else would ever read."""
+    from ficarchive.works.import_batches import _store
+
+    batch, _ = _store(alice, [("keeper.md", STORY.encode())], True, ["Lighthouses"])
+    client = client_for(alice)
+    fresh = client.get(f"/works/import/{batch.pk}/").content.decode()
+    assert "keeper.md: Waiting to be read" in fresh  # an upload may still be reading it
+    ImportBatch.objects.filter(pk=batch.pk).update(created_at=timezone.now() - timedelta(minutes=2))
+    preview = client.get(f"/works/import/{batch.pk}/").content.decode()
+    assert "The Lighthouse Keeper" in preview and "http-equiv" not in preview
+    client.post(f"/works/import/{batch.pk}/", {"confirm": "post"})
+    assert Work.objects.get().chapter_count == 2
+
+
+def test_with_a_worker_the_files_and_their_tasks_are_stored_together(alice, queued_tasks):
+    """The tasks are rows written in the files' transaction: both are there, or neither."""
+    from django.core.exceptions import ValidationError
+    from django_tasks_db.models import DBTaskResult
+
+    from ficarchive.works.import_batches import _store
+
+    _store(alice, [("keeper.md", STORY.encode())], False, ["Harbours"])
+    assert DBTaskResult.objects.count() == ImportFile.objects.count() == 1
+    too_big = ("huge.txt", b"x" * (LIMIT_BYTES + 1))
+    with pytest.raises(ValidationError):
+        _store(alice, [("third.md", STORY.encode()), too_big], False, ["Harbours"])
+    assert DBTaskResult.objects.count() == ImportFile.objects.count() == 1

@@ -27,6 +27,23 @@ PARENT_TYPES = {
 }
 
 
+# Names PostgreSQL's advisory lock for tagging (any constant no other lock uses).
+TAGGING_LOCK = 7_404_101
+
+
+def lock_tagging() -> None:
+    """Let one transaction at a time change works' tags or the wrangling, until it ends.
+
+    Filter sets and tag counts are recomputed from what a transaction can read. Under
+    PostgreSQL's READ COMMITTED two such transactions at once each miss the other's
+    uncommitted rows, and store a filter set or a count that is wrong for both (found by
+    bench/crash.py). Callers take the lock before they change anything, so no row lock is
+    held while waiting for it. SQLite already has one writer at a time (IMMEDIATE)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [TAGGING_LOCK])
+
+
 # -- the graph ------------------------------------------------------------------------------
 
 
@@ -90,6 +107,7 @@ def refresh_works_for(tag_ids: Iterable[int], filter_ids: Iterable[int]) -> int:
     tag_ids, filter_ids = sorted(set(tag_ids)), sorted(set(filter_ids))
     if not tag_ids:
         return 0
+    lock_tagging()
     tagging = Work.tags.through._meta.db_table
     filtering = FilterTagging._meta.db_table
     closure = TagFilter._meta.db_table
@@ -117,10 +135,12 @@ def refresh_works_for(tag_ids: Iterable[int], filter_ids: Iterable[int]) -> int:
     return count
 
 
-def refresh_work(work) -> None:
-    """Recompute one work's whole filter set (after it is posted or its tags are edited)."""
+def refresh_work(work, removed: Iterable[int] = ()) -> None:
+    """Recompute one work's whole filter set (after it is posted or its tags are edited).
+    `removed` are tags just taken off the work: their stored counts change too."""
     from ficarchive.works.models import FilterTagging
 
+    lock_tagging()
     before = set(FilterTagging.objects.filter(work=work).values_list("tag_id", flat=True))
     raw = set(work.tags.values_list("pk", flat=True))
     after = set(TagFilter.objects.filter(tag_id__in=raw).values_list("filter_id", flat=True))
@@ -129,7 +149,7 @@ def refresh_work(work) -> None:
         [FilterTagging(work=work, tag_id=pk) for pk in after - before], ignore_conflicts=True
     )
     refresh_crossovers("%s", [work.pk])
-    refresh_counts(before | after | raw)
+    refresh_counts(before | after | raw | set(removed))
 
 
 def refresh_crossovers(work_ids_sql: str, params: list) -> None:
@@ -159,6 +179,7 @@ def refresh_counts(tag_ids: Iterable[int]) -> None:
     """
     from ficarchive.works.models import FilterTagging, Work
 
+    lock_tagging()
     tag_ids = set(tag_ids)
     canonical = set(Tag.objects.filter(pk__in=tag_ids, canonical=True).values_list("pk", flat=True))
     through = Work.tags.through
@@ -189,6 +210,7 @@ class _Change:
     def __enter__(self) -> _Change:
         self.atomic = transaction.atomic()
         self.atomic.__enter__()
+        lock_tagging()
         self.before = affected_tags(self.tags)
         return self
 
@@ -337,6 +359,7 @@ def merge(source: Tag, target: Tag, user=None) -> int:
     if source.pk == target.pk or source.type != target.type:
         raise ValidationError("Merge into a different tag of the same type.")
     with transaction.atomic():
+        lock_tagging()
         through = Work.tags.through
         work_ids = list(through.objects.filter(tag=source).values_list("work_id", flat=True))
         have = set(

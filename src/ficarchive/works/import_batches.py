@@ -18,6 +18,7 @@ from datetime import timedelta
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, transaction
 from django.utils import timezone
+from django_tasks.backends.immediate import ImmediateBackend
 
 from ficarchive.accounts.models import User
 from ficarchive.formats.importers import LIMIT_BYTES, parse
@@ -32,6 +33,7 @@ MAX_FILES = 50
 MAX_WAITING = 5  # unconfirmed imports per person: each can hold up to 50 files
 KEEP_HOURS = 24  # unconfirmed imports older than this are deleted (delete_old_drafts)
 SLOW_MINUTES = 5  # after this, the waiting page says the worker may not be running
+RESUME_AFTER = timedelta(minutes=1)  # an upload still waiting then was cut off (see below)
 NAME_MAX = 100
 
 Status = ImportFile.Status
@@ -64,12 +66,27 @@ def start_import(
     nothing, when there are no files, too many, one is too large, or the person already has
     MAX_WAITING imports waiting. `files` may be a generator: one file is in memory at a time."""
     batch, file_ids = _store(owner, files, split_chapters, fandoms or [])
-    # Queued once the files are committed, so that tasks run immediately (the default) read
-    # them without holding SQLite's write lock, and a worker never looks for a file that
-    # isn't there yet.
-    for file_id in file_ids:
-        parse_import_file.enqueue(file_id)
+    # Read here once the files are committed, so that reading holds no SQLite write lock.
+    # (A queue's tasks were queued with the files, in their transaction: see _store.)
+    if reads_in_request():
+        for file_id in file_ids:
+            parse_import_file.enqueue(file_id)
     return batch
+
+
+def reads_in_request() -> bool:
+    """Whether tasks run in the process that queues them (FICARCHIVE_TASKS=immediate)."""
+    return isinstance(parse_import_file.get_backend(), ImmediateBackend)
+
+
+def resume_reading(batch: ImportBatch) -> None:
+    """Read the files an upload stored but never read: with tasks run in the request, a
+    server killed between storing and reading leaves them waiting, and nothing else would
+    ever read them. Reading is safe twice, so an upload still reading them does no harm."""
+    if not reads_in_request() or batch.created_at > timezone.now() - RESUME_AFTER:
+        return
+    for file_id in batch.files.filter(status=Status.PENDING).values_list("pk", flat=True):
+        parse_import_file.enqueue(file_id)
 
 
 @transaction.atomic
@@ -95,6 +112,11 @@ def _store(
         file_ids.append(file.pk)
     if not file_ids:
         raise ValidationError("Choose at least one file, or paste some text.")
+    if not reads_in_request():
+        # The queue is a table: its tasks go in with the files or not at all, so a crash
+        # can't leave files that no worker will ever be asked to read.
+        for file_id in file_ids:
+            parse_import_file.enqueue(file_id)
     return batch, file_ids
 
 

@@ -105,6 +105,8 @@ def import_batch(request: HttpRequest, batch_id: int) -> HttpResponse:
     if request.method == "POST":
         return _finish(request, batch)
     if import_batches.is_waiting(batch):
+        import_batches.resume_reading(batch)
+    if import_batches.is_waiting(batch):
         context = {
             "batch": batch,
             "results": import_batches.results(batch, works=False),

@@ -58,6 +58,7 @@ def save_work(
     work: Work, data: WorkInput, first_chapter: Chapter | None = None, *, post: bool = False
 ) -> Work:
     """Create or update a work with its creators, tags, series and (when new) first chapter."""
+    wrangling.lock_tagging()  # before any row is locked: see lock_tagging
     is_new = work.pk is None
     was_posted = work.posted
     for name, value in data.fields.items():
@@ -66,8 +67,9 @@ def save_work(
     if post and not work.posted:
         _publish(work)
     work.save()
+    removed = set() if is_new else set(work.tags.values_list("pk", flat=True))
     work.tags.set(data.tags)
-    wrangling.refresh_work(work)
+    wrangling.refresh_work(work, removed=removed - {tag.pk for tag in data.tags})
     _set_creators(work, data.creators, data.invited)
     if first_chapter is not None and is_new:
         first_chapter.work = work
@@ -206,6 +208,7 @@ def mark_complete(work: Work) -> None:
 
 @transaction.atomic
 def post_draft(work: Work) -> None:
+    wrangling.lock_tagging()
     if not work.posted:
         _publish(work)
         work.save(update_fields=["posted", "published_on", "revised_at", "updated_at"])
@@ -217,6 +220,7 @@ def post_draft(work: Work) -> None:
 @transaction.atomic
 def delete_work(work: Work) -> None:
     """Delete a work with its chapters; series left empty by it are deleted too."""
+    wrangling.lock_tagging()
     series_ids = list(work.series_memberships.values_list("series_id", flat=True))
     tag_ids = list(work.tags.values_list("pk", flat=True)) + list(
         work.filters.values_list("pk", flat=True)
@@ -258,6 +262,7 @@ def delete_old_drafts(days: int = 30) -> int:
 @transaction.atomic
 def set_hidden(works: WorkQuerySet, hidden: bool) -> int:
     """Staff hide or unhide works; tag counts follow."""
+    wrangling.lock_tagging()
     count = works.update(hidden_by_admin=hidden)
     tags = Tag.objects.filter(works__in=works).values_list("pk", flat=True).distinct()
     wrangling.refresh_counts(
