@@ -166,22 +166,20 @@ def deployment(tmp_path_factory):
     servers, logs, processes = [f"http://127.0.0.1:{p}" for p in ports], [], []
     front_port = _free_port()
     conf = base / "nginx.conf"
-    conf.write_text(
-        NGINX_CONF.format(base=base, first=ports[0], second=ports[1], port=front_port)
-    )
+    conf.write_text(NGINX_CONF.format(base=base, first=ports[0], second=ports[1], port=front_port))
     try:
         for port, url in zip(ports, servers, strict=True):
             log = base / f"server-{port}.log"
             logs.append(log)
+            serve = ["serve", "--production", "--no-migrate", "--workers", "1", f"127.0.0.1:{port}"]
             processes.append(
                 subprocess.Popen(
-                    [*ficarchive, "serve", "--production", "--no-migrate", "--workers", "1",
-                     f"127.0.0.1:{port}"],
+                    [*ficarchive, *serve],
                     env=environ,
                     stdout=log.open("w"),
                     stderr=subprocess.STDOUT,
                     start_new_session=True,
-                )  # fmt: skip
+                )
             )
             _wait_for(f"{url}/healthz")  # one at a time: both collect static files at start
         processes.append(
