@@ -64,3 +64,26 @@ def test_the_settings_example_is_accepted(tmp_path):
         text=True,
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="ficarchive-manage switches user, which needs root")
+def test_ficarchive_manage_runs_a_command_with_the_settings_file(tmp_path):
+    env_file = tmp_path / "ficarchive.env"
+    env_file.write_text(
+        f"FICARCHIVE_VAR_DIR={tmp_path}\n"
+        f'FICARCHIVE_NAME="Settings From The File"\n'
+        f"FICARCHIVE_DATABASE_URL=sqlite:///{tmp_path}/archive.sqlite3\n"
+    )
+    environ = {
+        "PATH": os.environ["PATH"],
+        "FICARCHIVE_APP_DIR": str(Path(sys.executable).parents[2]),  # this checkout
+        "FICARCHIVE_ENV_FILE": str(env_file),
+        "FICARCHIVE_USER": "root",
+    }
+    done = subprocess.run(
+        [str(DEPLOY / "ficarchive-manage"), "shell", "-c",
+         "from django.conf import settings; print(settings.ARCHIVE_NAME)"],
+        env=environ, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip().splitlines()[-1] == "Settings From The File"
