@@ -92,7 +92,7 @@ def test_production_serve_runs_gunicorn_with_compressed_long_cached_static_files
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + 240  # collectstatic compresses every file first
         while True:
             try:
                 with urllib.request.urlopen(f"{base}/healthz", timeout=2) as response:

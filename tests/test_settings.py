@@ -31,6 +31,13 @@ def run_ficarchive(tmp_path, *args: str, **env: str) -> subprocess.CompletedProc
         ("FICARCHIVE_SECRET_KEY", "too-short"),
         ("FICARCHIVE_EMAIL_PORT", "twenty-five"),
         ("FICARCHIVE_TASKS", "celery"),
+        ("FICARCHIVE_REGISTRATION", "sometimes"),
+        ("FICARCHIVE_COMMENT_RATE_LIMIT", "lots"),
+        ("FICARCHIVE_TASKS", "redis"),  # without FICARCHIVE_REDIS_URL
+        ("FICARCHIVE_TASK_ATTEMPTS", "0"),
+        ("FICARCHIVE_TASK_RETRY_DELAY", "soon"),
+        ("FICARCHIVE_LOG_FORMAT", "xml"),
+        ("FICARCHIVE_METRICS_TOKEN", "short"),
         ("FICARCHIVE_TIME_ZONE", "Mars/Olympus"),
         ("FICARCHIVE_LOG_LEVEL", "chatty"),
         ("FICARCHIVE_DATABASE_REPLICA_URLS", "postgres://reader@127.0.0.1/archive"),
@@ -47,6 +54,19 @@ def test_default_production_settings_pass_the_deployment_check(tmp_path):
     result = run_ficarchive(tmp_path, "check", "--deploy", "--fail-level", "WARNING")
     assert result.returncode == 0, result.stderr
     assert "no issues" in result.stdout
+
+
+def test_the_redis_task_queue_passes_the_deployment_check(tmp_path):
+    result = run_ficarchive(
+        tmp_path,
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        FICARCHIVE_TASKS="redis",
+        FICARCHIVE_REDIS_URL="redis://127.0.0.1:6379/8",
+    )
+    assert result.returncode == 0, result.stderr
 
 
 def test_without_a_secret_key_one_is_generated_and_kept_private(tmp_path):

@@ -12,6 +12,7 @@ def archive(request: HttpRequest) -> dict:
 
     return {
         "ARCHIVE_NAME": settings.ARCHIVE_NAME,
+        "REGISTRATION": settings.REGISTRATION,  # which sign-up link the header shows
         "DOWNLOAD_FORMATS": available_formats(),
         # Counted only if the page shows it (the header does, for members).
         "INBOX_UNREAD": SimpleLazyObject(lambda: _unread(request)),

@@ -9,13 +9,12 @@ from __future__ import annotations
 
 import time
 
-from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
 
-DATABASE_QUEUE = "django_tasks_db.DatabaseBackend"
+from ficarchive import taskqueue
 
 
 @never_cache
@@ -39,13 +38,10 @@ def _cache() -> dict:
 
 
 def _queue() -> dict:
-    backend = settings.TASKS["default"]["BACKEND"]
-    if backend != DATABASE_QUEUE:
+    backend = taskqueue.kind()
+    if backend not in ("database", "redis"):
         return {"ok": True, "backend": "immediate"}
-    from django_tasks_db.models import DBTaskResult
-
-    waiting = DBTaskResult.objects.ready().count()
-    return {"ok": True, "backend": "database", "waiting": waiting}
+    return {"ok": True, "backend": backend, "waiting": taskqueue.waiting()}
 
 
 @never_cache

@@ -130,6 +130,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "ficarchive.logs.RequestLogMiddleware",
+    "ficarchive.metrics.MetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "ficarchive.security.ContentSecurityPolicyMiddleware",
     "ficarchive.ratelimit.ListingRateLimitMiddleware",
@@ -219,20 +221,32 @@ DEFAULT_FROM_EMAIL = env_str("FICARCHIVE_EMAIL_FROM", "Ficarchive <noreply@local
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # Background work: "immediate" runs tasks in the process that asks for them (the embedded
-# default); "database" queues them in the database for `ficarchive worker` to run.
+# default); "database" queues them in the database and "redis" in Redis
+# (FICARCHIVE_REDIS_URL), for `ficarchive worker` to run.
 TASK_BACKENDS = {
     "immediate": "django_tasks.backends.immediate.ImmediateBackend",
     "database": "django_tasks_db.DatabaseBackend",
+    "redis": "django_tasks_rq.RQBackend",
 }
-TASKS = {
-    "default": {
-        "BACKEND": TASK_BACKENDS[env_choice("FICARCHIVE_TASKS", "immediate", set(TASK_BACKENDS))]
-    }
-}
+TASK_QUEUE = env_choice("FICARCHIVE_TASKS", "immediate", set(TASK_BACKENDS))
+TASKS = {"default": {"BACKEND": TASK_BACKENDS[TASK_QUEUE]}}
+if TASK_QUEUE == "redis":
+    INSTALLED_APPS.append("django_rq")
+# A queued task that fails is tried again after a delay that doubles each time (with
+# jitter), this many attempts in all (ficarchive/tasks.py).
+TASK_ATTEMPTS = env_int("FICARCHIVE_TASK_ATTEMPTS", 4)
+TASK_RETRY_DELAY = env_int("FICARCHIVE_TASK_RETRY_DELAY", 30)
+# A task still marked running this long after it started, by a worker that can't be asked
+# whether it is alive (another machine), is given to the next worker that starts
+# (ficarchive/taskqueue.py). Longer than any task should take.
+TASK_STALE_SECONDS = env_int("FICARCHIVE_TASK_STALE_SECONDS", 3600)
+if TASK_ATTEMPTS < 1:
+    raise ImproperlyConfigured("FICARCHIVE_TASK_ATTEMPTS must be at least 1.")
 
 # Security: strict by default; FICARCHIVE_HTTPS=0 only for plain-HTTP set-ups behind nothing.
 SECURE_SSL_REDIRECT = HTTPS
-SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]  # probes may come over plain HTTP
+# Probes and the metrics scraper may come over plain HTTP from inside the network.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$", r"^metrics$"]
 SESSION_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_SECURE = HTTPS
 SECURE_HSTS_SECONDS = 31536000 if HTTPS else 0
@@ -271,6 +285,10 @@ if REDIS_URL and not REDIS_URL.startswith("redis://"):
     raise ImproperlyConfigured(
         f"FICARCHIVE_REDIS_URL must be a redis:// URL; got {REDIS_URL.split(':')[0]}://."
     )
+if TASK_QUEUE == "redis" and not REDIS_URL:
+    raise ImproperlyConfigured("FICARCHIVE_TASKS=redis needs FICARCHIVE_REDIS_URL.")
+# The Redis task queue (django-rq); a task may run this many seconds before rq stops it.
+RQ_QUEUES = {"default": {"URL": REDIS_URL or "redis://127.0.0.1:6379/0", "DEFAULT_TIMEOUT": 1800}}
 
 # The archive's address, for links in e-mail sent outside a request (digests, comments).
 SITE_URL = env_str(
@@ -286,6 +304,23 @@ LOGIN_ATTEMPTS_SECONDS = 20
 LISTING_RATE_LIMIT = env_int("FICARCHIVE_LISTING_RATE_LIMIT", 300)
 LISTING_RATE_LIMIT_SECONDS = env_int("FICARCHIVE_LISTING_RATE_LIMIT_SECONDS", 300)
 
+# Who may create an account (accounts/registration.py): "open" lets anyone sign up;
+# "invite" asks visitors to join a queue and staff send sign-up links from it; "closed"
+# refuses sign-ups (staff still create accounts in /admin/).
+REGISTRATION = env_choice("FICARCHIVE_REGISTRATION", "open", {"open", "invite", "closed"})
+# An invitation's sign-up link works for this many days.
+INVITATION_DAYS = env_int("FICARCHIVE_INVITATION_DAYS", 14)
+
+# Spam defences (ficarchive/spam.py): at most this many per window (seconds); 0 turns a
+# limit off. Comments count per member (or per address for guests), across the site and
+# the API; sign-ups and invitation requests count per address.
+COMMENT_RATE_LIMIT = env_int("FICARCHIVE_COMMENT_RATE_LIMIT", 10)
+COMMENT_RATE_LIMIT_SECONDS = env_int("FICARCHIVE_COMMENT_RATE_LIMIT_SECONDS", 600)
+SIGNUP_RATE_LIMIT = env_int("FICARCHIVE_SIGNUP_RATE_LIMIT", 5)
+SIGNUP_RATE_LIMIT_SECONDS = env_int("FICARCHIVE_SIGNUP_RATE_LIMIT_SECONDS", 3600)
+INVITE_REQUEST_RATE_LIMIT = env_int("FICARCHIVE_INVITE_REQUEST_RATE_LIMIT", 5)
+INVITE_REQUEST_RATE_LIMIT_SECONDS = env_int("FICARCHIVE_INVITE_REQUEST_RATE_LIMIT_SECONDS", 3600)
+
 ARCHIVE_NAME = env_str("FICARCHIVE_NAME", "Ficarchive")
 WORKS_PER_PAGE = 20
 # Listings count their matches up to this many; beyond it a page says "1,000+"
@@ -296,12 +331,25 @@ LISTING_COUNT_LIMIT = env_int("FICARCHIVE_LISTING_COUNT_LIMIT", 1000)
 API_RATE_LIMIT = env_int("FICARCHIVE_API_RATE_LIMIT", 300)
 API_RATE_WINDOW = env_int("FICARCHIVE_API_RATE_WINDOW", 300)
 
+# Logs go to standard error, as text or (FICARCHIVE_LOG_FORMAT=json) one JSON object per
+# line with a line per request (ficarchive/logs.py).
+LOG_FORMAT = env_choice("FICARCHIVE_LOG_FORMAT", "text", {"text", "json"})
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    # One line per background task is noise; failures are still logged as errors.
-    "loggers": {"django_tasks": {"level": "WARNING"}},
+    "formatters": {"json": {"()": "ficarchive.logs.JsonFormatter"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            **({"formatter": "json"} if LOG_FORMAT == "json" else {}),
+        }
+    },
+    "loggers": {
+        # One line per background task is noise; failures are still logged as errors.
+        "django_tasks": {"level": "WARNING"},
+        # One line per request, in JSON only: in text, gunicorn's access log has them.
+        "ficarchive.requests": {"level": "INFO" if LOG_FORMAT == "json" else "WARNING"},
+    },
     "root": {
         "handlers": ["console"],
         "level": env_choice(
@@ -312,3 +360,9 @@ LOGGING = {
         ),
     },
 }
+
+# Prometheus metrics at /metrics for whoever sends this token (ficarchive/metrics.py);
+# without it /metrics does not exist.
+METRICS_TOKEN = env_str("FICARCHIVE_METRICS_TOKEN")
+if METRICS_TOKEN and len(METRICS_TOKEN) < 16:
+    raise ImproperlyConfigured("FICARCHIVE_METRICS_TOKEN must be at least 16 characters long.")

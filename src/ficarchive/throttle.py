@@ -52,6 +52,26 @@ def record(limit: Limit, key: str) -> None:
         cache.set(count_key, 1, limit.seconds)
 
 
+def take(limit: Limit, key: str) -> int:
+    """Count one attempt for `key` and say whether it fits: 0 if it does, otherwise how many
+    seconds until the window ends. The count and the check are one atomic increment, so two
+    requests at once can't both take the last place."""
+    count_key, start_key = _keys(limit, key)
+    cache.add(start_key, time.time(), limit.seconds)
+    if cache.add(count_key, 1, limit.seconds):
+        count = 1
+    else:
+        try:
+            count = cache.incr(count_key)
+        except ValueError:  # the window ended between add() and incr()
+            cache.set(count_key, 1, limit.seconds)
+            count = 1
+    if count <= limit.attempts:
+        return 0
+    start = cache.get(start_key) or time.time()
+    return max(1, math.ceil(start + limit.seconds - time.time()))
+
+
 def wait_seconds(limit: Limit, key: str) -> int:
     """0 if `key` may try again now, otherwise how many seconds until it may."""
     count_key, start_key = _keys(limit, key)

@@ -4,7 +4,8 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import path, register_converter
 
-from ficarchive import errors, health
+from ficarchive import errors, health, metrics
+from ficarchive.accounts import invitation_views as invitations
 from ficarchive.accounts import views as accounts
 from ficarchive.accounts.forms import AdminLoginForm, LoginForm
 from ficarchive.api import feeds, opds
@@ -26,6 +27,7 @@ urlpatterns = [
     path("", works.home, name="home"),
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
+    path("metrics", metrics.metrics, name="metrics"),
     # Works and chapters
     path("works/", works.work_index, name="works"),
     path("works/new/", works.work_new, name="work_new"),
@@ -78,6 +80,7 @@ urlpatterns = [
     path("report/comments/<int:comment_id>/", moderation.report_comment, name="report_comment"),
     path("report/users/<str:username>/", moderation.report_user, name="report_user"),
     path("staff/reports/", moderation.report_queue, name="report_queue"),
+    path("staff/invitations/", invitations.staff_invitations, name="staff_invitations"),
     path("staff/reports/<int:report_id>/", moderation.report_detail, name="report_detail"),
     path("unsubscribe/<str:token>/", tracking.unsubscribe_link, name="unsubscribe_link"),
     path("downloads/<int:work_id>/<str:key>/", works.download, name="download"),
@@ -109,6 +112,9 @@ urlpatterns = [
     # The signed-in user's own pages
     path("account/", accounts.dashboard, name="dashboard"),
     path("account/signup/", accounts.signup, name="signup"),
+    path("account/signup/<str:token>/", accounts.signup, name="signup_invited"),
+    path("join/", invitations.join_queue, name="join"),
+    path("join/status/", invitations.queue_status, name="join_status"),
     path("account/preferences/", accounts.preferences, name="preferences"),
     path("account/pseuds/", accounts.pseud_list, name="pseuds"),
     path("account/muted/", accounts.muted, name="muted"),

@@ -13,7 +13,7 @@ from ficarchive.accounts.models import User
 from ficarchive.community.models import Bookmark, Comment, InboxItem, Subscription
 from ficarchive.community.services.counts import recount
 from ficarchive.works.efiction import ALREADY, IMPORTED, SKIPPED, import_archive
-from ficarchive.works.models import CommentPermission, Series, Work
+from ficarchive.works.models import CommentPermission, EFictionRecord, Series, Work
 from tests.efiction.conftest import DUMP, STORIES
 
 
@@ -139,6 +139,7 @@ def test_a_reviewer_without_an_account_becomes_a_guest(db):
 
 def test_the_works_rules_still_decide(imported):
     Comment.objects.all().delete()
+    EFictionRecord.objects.filter(kind="review").delete()  # as if never imported
     recount(Work.objects.values_list("pk", flat=True))
     Work.objects.filter(pk=work(2).pk).update(comment_permission=CommentPermission.REGISTERED)
     again = run()
@@ -232,6 +233,39 @@ def test_what_people_changed_since_is_left_alone(imported):
     bookmark.refresh_from_db()
     assert (bookmark.notes, bookmark.private) == ("<p>My own words.</p>", True)
     assert Comment.objects.filter(user__username="J_R_Reads").count() == 1
+
+
+def test_what_people_deleted_since_stays_deleted(imported):
+    """Running the import again (say, after fixing a story that failed) brings back no
+    deleted comment, bookmark or subscription."""
+    Comment.objects.filter(user__username="J_R_Reads").delete()
+    Bookmark.objects.filter(user__username="quill_ink").delete()
+    Subscription.objects.all().delete()
+    before = feedback_counts()
+    again = run()
+    assert feedback_counts() == before
+    assert again.count("review", IMPORTED) == 0 and again.count("favorite", IMPORTED) == 0
+
+
+def test_a_work_deleted_to_be_imported_again_comes_back_with_its_feedback(imported):
+    """The documented way to re-import a story: delete its work and run again."""
+    comments = Comment.objects.filter(work=work(1)).count()
+    bookmarks = Bookmark.objects.filter(work=work(1)).count()
+    assert comments and bookmarks
+    work(1).delete()
+    run()
+    assert Comment.objects.filter(work=work(1)).count() == comments
+    assert Bookmark.objects.filter(work=work(1)).count() == bookmarks
+
+
+def test_an_import_made_before_records_were_kept_is_recorded_on_the_next_run(imported):
+    EFictionRecord.objects.all().delete()  # as an archive imported by an older version
+    run()
+    Comment.objects.filter(user__username="J_R_Reads").delete()
+    Bookmark.objects.filter(user__username="quill_ink").delete()
+    before = feedback_counts()
+    run()
+    assert feedback_counts() == before
 
 
 def test_reviews_of_a_story_imported_later_arrive_with_it(db):

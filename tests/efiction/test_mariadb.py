@@ -14,7 +14,7 @@ from ficarchive.community.models import Bookmark, Comment, Subscription
 from ficarchive.formats.efiction import EFictionError, read_archive
 from ficarchive.tags.models import TagType
 from ficarchive.works.efiction import ALREADY, IMPORTED, import_archive
-from ficarchive.works.models import Series, Work
+from ficarchive.works.models import EFictionRecord, Series, Work
 from tests.efiction.conftest import DUMP, MARIADB, STORIES
 
 
@@ -106,6 +106,7 @@ def test_a_dump_and_the_database_give_the_same_feedback(db, mariadb_archive):
     User.objects.all().delete()
     Work.objects.all().delete()
     Series.objects.all().delete()
+    EFictionRecord.objects.all().delete()
     import_archive(dsn, stories_dir=STORIES)
     from_dsn = snapshot()
     del from_dsn["users"], from_dump["users"]  # unusable passwords are random

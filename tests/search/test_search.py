@@ -76,6 +76,14 @@ def test_snippets_escape_the_text_around_the_match(alice, guest_client):
     assert "3 < 4" not in page
 
 
+def test_words_in_angle_brackets_are_found(alice, guest_client):
+    """Titles and text are plain words to the index, even where they look like markup
+    (PostgreSQL's parser would drop "<Lantern>" as a tag)."""
+    make_work(alice, "The <Lantern> Keeper", chapters=("A note said &lt;tide&gt; twice.",))
+    for word in ("lantern", "tide"):
+        assert titles(search(guest_client, word)) == ["The <Lantern> Keeper"], word
+
+
 @pytest.mark.parametrize("state", [{"posted": False}, {"hidden": True}, {"restricted": True}])
 def test_hidden_texts_never_match_nor_leak_into_snippets(alice, bob, guest_client, state):
     make_work(alice, "Secret", chapters=("The zeppelin quietly drifted over town.",), **state)

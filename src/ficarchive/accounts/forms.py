@@ -9,6 +9,8 @@ from django.core.exceptions import ValidationError
 
 from ficarchive.accounts.login_throttle import check_login_allowed, record_failed_login
 from ficarchive.accounts.models import Pseud, User
+from ficarchive.accounts.registration import SEND_AT_ONCE_MAX
+from ficarchive.spam import HoneypotForm
 
 
 class ThrottledLogin:
@@ -33,7 +35,7 @@ class AdminLoginForm(ThrottledLogin, AdminAuthenticationForm):
     pass
 
 
-class SignupForm(UserCreationForm):
+class SignupForm(HoneypotForm, UserCreationForm):
     class Meta:
         model = User
         fields = ["username", "email"]
@@ -119,3 +121,48 @@ class MuteForm(forms.Form):
         if user is None:
             raise forms.ValidationError(f"There is no user named “{name}”.")
         return user
+
+
+class InvitationRequestForm(HoneypotForm):
+    email = forms.EmailField(
+        label="E-mail address",
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+        error_messages={
+            "required": "Please enter your e-mail address.",
+            "invalid": "Please enter a valid e-mail address.",
+        },
+    )
+
+
+class QueueStatusForm(forms.Form):
+    email = forms.EmailField(
+        label="E-mail address",
+        error_messages={
+            "required": "Please enter the e-mail address you joined with.",
+            "invalid": "Please enter a valid e-mail address.",
+        },
+    )
+
+
+class SendInvitationsForm(forms.Form):
+    count = forms.IntegerField(
+        label="How many to invite",
+        min_value=1,
+        max_value=SEND_AT_ONCE_MAX,
+        initial=10,
+        error_messages={
+            "required": "Please say how many to invite.",
+            "min_value": "Send at least 1 invitation.",
+            "max_value": f"Send at most {SEND_AT_ONCE_MAX} invitations at a time.",
+        },
+    )
+
+
+class InviteAddressForm(forms.Form):
+    email = forms.EmailField(
+        label="Invite this address",
+        error_messages={
+            "required": "Please enter an e-mail address.",
+            "invalid": "Please enter a valid e-mail address.",
+        },
+    )

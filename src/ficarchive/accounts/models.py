@@ -132,3 +132,45 @@ class MutedUser(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} mutes {self.muted}"
+
+
+class Invitation(models.Model):
+    """A single-use sign-up link sent to one e-mail address (registration mode "invite").
+    Only a digest of its token is kept: the link in the e-mail is the one copy."""
+
+    email = models.EmailField("e-mail address")
+    digest = models.CharField(max_length=64, unique=True)
+    invited_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+    used_by = models.OneToOneField(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="invitation"
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Invitation for {self.email}"
+
+
+class InvitationRequest(models.Model):
+    """A place in the invitation queue: first come, first invited."""
+
+    email = models.EmailField("e-mail address")
+    created_at = models.DateTimeField(auto_now_add=True)
+    invitation = models.OneToOneField(
+        Invitation, null=True, blank=True, on_delete=models.SET_NULL, related_name="request"
+    )
+
+    class Meta:
+        ordering = ["id"]  # ids grow with time: the queue order
+        constraints = [
+            models.UniqueConstraint(Lower("email"), name="unique_invitation_request_email")
+        ]
+
+    def __str__(self) -> str:
+        return self.email

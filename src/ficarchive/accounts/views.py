@@ -11,7 +11,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 
-from ficarchive.accounts import muting
+from ficarchive import spam
+from ficarchive.accounts import muting, registration
 from ficarchive.accounts.forms import MuteForm, PreferencesForm, PseudForm, SignupForm
 from ficarchive.accounts.models import Pseud, User
 from ficarchive.pagination import paginate
@@ -20,16 +21,40 @@ from ficarchive.search.tasks import reindex_works
 from ficarchive.works.models import Creatorship, Series, Work
 
 
-def signup(request: HttpRequest) -> HttpResponse:
+def signup(request: HttpRequest, token: str | None = None) -> HttpResponse:
+    """Open: anyone signs up. Invite: only with an invitation link. Closed: nobody."""
     if request.user.is_authenticated:
         return redirect("dashboard")
-    form = SignupForm(request.POST or None)
+    current = registration.mode()
+    if current == registration.OPEN and token is not None:
+        return redirect("signup")  # an old invitation link: no invitation needed now
+    invitation = None
+    if current == registration.INVITE and token is not None:
+        try:
+            invitation = registration.invitation_for(token)
+        except ValidationError as error:
+            return _no_signup(request, " ".join(error.messages))
+    elif current != registration.OPEN:
+        return _no_signup(request)
+    initial = {"email": invitation.email} if invitation else None
+    form = SignupForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        user = form.save()
-        login(request, user)
-        messages.success(request, f"Welcome, {user.username}! Your account is ready.")
-        return redirect("dashboard")
-    return render(request, "accounts/signup.html", {"form": form})
+        try:
+            spam.check_signup_rate(request)
+            user = registration.sign_up(form, invitation)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            login(request, user)
+            messages.success(request, f"Welcome, {user.username}! Your account is ready.")
+            return redirect("dashboard")
+    return render(request, "accounts/signup.html", {"form": form, "invitation": invitation})
+
+
+def _no_signup(request: HttpRequest, problem: str = "") -> HttpResponse:
+    """Why this visitor can't sign up here, and what they can do instead (403)."""
+    context = {"mode": registration.mode(), "problem": problem}
+    return render(request, "accounts/signup_unavailable.html", context, status=403)
 
 
 def user_profile(request: HttpRequest, username: str) -> HttpResponse:

@@ -33,9 +33,12 @@ class CsrfFailed(Exception):
     """A session-authenticated change without the CSRF token the site's pages send."""
 
 
+TOO_MANY = "Too many requests; try again later."
+
+
 class RateLimited(Exception):
-    def __init__(self, retry_after: int) -> None:
-        super().__init__("Too many requests.")
+    def __init__(self, retry_after: int, message: str = TOO_MANY) -> None:
+        super().__init__(message)
         self.retry_after = retry_after
 
 

@@ -110,9 +110,7 @@ def _forbidden(request, exc: PermissionDenied):
 
 @api.exception_handler(RateLimited)
 def _rate_limited(request, exc: RateLimited):
-    return _error(
-        request, "Too many requests; try again later.", 429, Retry_After=str(exc.retry_after)
-    )
+    return _error(request, str(exc), 429, Retry_After=str(exc.retry_after))
 
 
 api.add_router("", read_endpoints.router)  # write_endpoints adds to the same router

@@ -13,8 +13,9 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, Schema, Status
 from pydantic import ConfigDict, model_validator
 
+from ficarchive import spam
 from ficarchive.api import schemas, serialize, writing
-from ficarchive.api.auth import writer
+from ficarchive.api.auth import RateLimited, writer
 
 # The same router as reading: Django sends a path to one view, so GET /works and
 # POST /works must be operations of one router.
@@ -183,6 +184,10 @@ def leave_kudos(request: HttpRequest, work_id: schemas.Id):
 def comment(request: HttpRequest, work_id: schemas.Id, chapter_id: schemas.Id, data: CommentIn):
     user = writer(request).user
     chapter = get_object_or_404(Chapter, work=work_for(request, work_id), pk=chapter_id)
+    try:
+        spam.check_comment_rate(request)  # shared with the site's comment form
+    except spam.RateLimitedError as error:
+        raise RateLimited(error.wait, error.message) from None
     posted = writing.post_comment(user, chapter, data.body)
     return Status(201, {"id": posted.pk, "body": posted.body, "approved": posted.approved})
 

@@ -9,6 +9,7 @@ from ficarchive.accounts.models import User
 from ficarchive.community.models import COMMENT_MAX, Preferences
 from ficarchive.community.services.bookmarks import BookmarkInput, parse_tags
 from ficarchive.community.services.comments import CommentInput
+from ficarchive.spam import HoneypotForm
 from ficarchive.works.models import NOTES_MAX
 
 
@@ -30,7 +31,7 @@ def _pseud_field(form: forms.Form, user, initial=None) -> None:
         )
 
 
-class CommentForm(forms.Form):
+class CommentForm(HoneypotForm):
     body = forms.CharField(
         label="Comment",
         widget=forms.Textarea(attrs={"rows": 6}),

@@ -115,6 +115,9 @@ class SqliteBackend:
             return dict(cursor.fetchall())
 
 
+_NO_ANGLE_BRACKETS = str.maketrans("<>", "  ")
+
+
 class PostgresBackend:
     table = "search_workdocument"
     # ts_rank_cd reads each match's whole stored vector (up to 1 MB), about 15 µs to 1 ms a
@@ -138,16 +141,22 @@ class PostgresBackend:
             PostgresBackend._cached = (0.0, [])  # a language not seen before: look again
         rows = []
         for d in documents:
-            meta = " ".join([d.creators, d.tags, d.series])
+            # The documents are plain text; PostgreSQL's parser would read "<Lantern>" as
+            # a tag and drop the word, so angle brackets go (the excerpt keeps them).
+            title, meta, about, body = (
+                text.translate(_NO_ANGLE_BRACKETS)
+                for text in (d.title, " ".join([d.creators, d.tags, d.series]),
+                             f"{d.summary} {d.notes}", d.body)
+            )  # fmt: skip
             rows.append(
                 [
                     d.work_id,
                     d.config,
-                    d.title,
+                    title,
                     meta,
-                    f"{d.summary} {d.notes}",
-                    d.body[:PG_POSITIONED_CHARS],
-                    d.body[PG_POSITIONED_CHARS:],
+                    about,
+                    body[:PG_POSITIONED_CHARS],
+                    body[PG_POSITIONED_CHARS:],
                     d.body[:PG_EXCERPT_CHARS],
                 ]
             )

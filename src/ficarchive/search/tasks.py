@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from django_tasks import task
-
 from ficarchive.search.index import index_works
+from ficarchive.tasks import task
 
 
 @task()
 def reindex_works(work_ids: list[int]) -> None:
+    """Retry-safe: indexing writes each work's current text over whatever was there."""
     index_works(work_ids)

@@ -5,7 +5,14 @@ from __future__ import annotations
 from django.contrib import admin
 
 from ficarchive.works import services
-from ficarchive.works.models import Chapter, Creatorship, Series, SeriesWork, Work
+from ficarchive.works.models import (
+    Chapter,
+    Creatorship,
+    EFictionRecord,
+    Series,
+    SeriesWork,
+    Work,
+)
 
 
 class ChapterInline(admin.StackedInline):
@@ -60,3 +67,13 @@ class SeriesAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change) -> None:
         services.clean_html_fields(obj, ("summary", "notes"))
         super().save_model(request, obj, form, change)
+
+
+@admin.register(EFictionRecord)
+class EFictionRecordAdmin(admin.ModelAdmin):
+    """What eFiction imports brought over: deleting a record lets the next run bring that
+    review or favourite again."""
+
+    list_display = ["kind", "source_id", "created_at"]
+    list_filter = ["kind"]
+    search_fields = ["source_id"]

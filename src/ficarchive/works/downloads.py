@@ -10,9 +10,9 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.utils import timezone
-from django_tasks import task
 
 from ficarchive.formats.export import FORMATS, ExportContext
+from ficarchive.tasks import task
 from ficarchive.works.exchange import revision, to_parsed
 from ficarchive.works.models import Work
 
@@ -33,7 +33,8 @@ def cache_path(work: Work, key: str) -> Path:
 
 @task()
 def build_download(work_id: int, key: str, work_url: str) -> str:
-    """Render one work in one format into the cache; older revisions are removed."""
+    """Render one work in one format into the cache; older revisions are removed.
+    Retry-safe: the file is written under a temporary name and renamed into place."""
     work = Work.objects.for_listing().get(pk=work_id)
     path = cache_path(work, key)
     if path.exists():

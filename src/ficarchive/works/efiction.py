@@ -47,7 +47,14 @@ from ficarchive.tags.models import (
     tag_key,
 )
 from ficarchive.works.exchange import ImportChoices, create_from_parsed, import_problems
-from ficarchive.works.models import TITLE_MAX, Creatorship, Series, SeriesWork, Work
+from ficarchive.works.models import (
+    TITLE_MAX,
+    Creatorship,
+    EFictionRecord,
+    Series,
+    SeriesWork,
+    Work,
+)
 from ficarchive.works.services import reorder_series
 
 # Passwords: eFiction's MD5 hashes are checked by accounts/hashers.py.
@@ -507,6 +514,11 @@ class _Importer:
         self._planned_series: set[int] = set()  # dry run: series that would be created
         self.planned_works: set[int] = set()  # dry run: stories that would be imported
         self._imported = self._imported_works()  # sid -> work id, from this or earlier runs
+        # Reviews and favourites earlier runs brought over, even if deleted since.
+        self._recorded = set(EFictionRecord.objects.values_list("kind", "source_id"))
+        # Stories whose work this run made: new, or made again after its work was deleted,
+        # so their reviews and favourites come (back) with them.
+        self.fresh: set[int] = set()
         for series in archive.series.values():
             for part in series.parts:
                 self._series_of.setdefault(part.sid, []).append(series)
@@ -677,8 +689,18 @@ class _Importer:
         for series in created_series:
             self.report.add("series", f"series “{series.title}”", IMPORTED, f"series {series.pk}")
         self._imported[story.sid] = saved.pk
+        self.fresh.add(story.sid)
         detail = f"work {saved.pk}" + (", as a draft" if draft else "")
         self.report.add("work", label, IMPORTED, detail, notes=notes, draft=draft)
+
+    def recorded(self, kind: str, source_id: object) -> bool:
+        """Whether an earlier run brought this over (whatever became of it since)."""
+        return (kind, str(source_id)) in self._recorded
+
+    def record(self, kind: str, source_id: object) -> None:
+        """Note that this run brought this over, in the caller's transaction."""
+        if not self.dry_run:
+            EFictionRecord.objects.get_or_create(kind=kind, source_id=str(source_id))
 
     def _story_plan(self, story: ef.Story, source_url: str):
         """(what to save, notes, draft?) for a story, or _Skip saying why it can't be."""

@@ -30,11 +30,12 @@ from ficarchive.community.services.imports import (
 )
 from ficarchive.formats import efiction as ef
 from ficarchive.works.efiction import ALREADY, IMPORTED, SKIPPED, Item, _aware, _Importer
-from ficarchive.works.models import Chapter, Series, Work
+from ficarchive.works.models import Chapter, EFictionRecord, Series, Work
 
 ANONYMOUS = "Anonymous"
 RESPONSE_LABEL = "Author's response"
 FAVORITE_KINDS = {"ST": "story", "SE": "series", "AU": "author"}
+REVIEW, FAVORITE = EFictionRecord.Kind.REVIEW, EFictionRecord.Kind.FAVORITE
 
 
 class _Skip(Exception):
@@ -130,12 +131,14 @@ class FeedbackImporter:
             already = self._existing_comments(work) if work else Counter()
             for plan in plans:
                 status = self._already(plan, work, already) or IMPORTED
+                if self._recorded(REVIEW, plan.review.id, sid):
+                    status = ALREADY
                 reply = bool(plan.reply) and status == IMPORTED
                 self._add_review(plan.review, status, notes=plan.notes, reply=reply)
             return
         try:
             with transaction.atomic():
-                results = self._save_reviews(work, plans)
+                results = self._save_reviews(work, plans, sid)
         except DatabaseError as error:
             for plan in plans:
                 self._add_review(plan.review, SKIPPED, str(error).strip() or "database error")
@@ -215,13 +218,24 @@ class FeedbackImporter:
             return ALREADY
         return ""
 
-    def _save_reviews(self, work: Work, plans: list[_Review]) -> list[tuple[str, str, bool]]:
+    def _recorded(self, kind: str, source_id: object, sid: int | None) -> bool:
+        """Brought over by an earlier run (and perhaps deleted since), unless its story's
+        work was made in this run: then it comes with the work."""
+        return sid not in self.importer.fresh and self.importer.recorded(kind, source_id)
+
+    def _save_reviews(
+        self, work: Work, plans: list[_Review], sid: int
+    ) -> list[tuple[str, str, bool]]:
         chapters = {c.position: c for c in Chapter.objects.filter(work=work).order_by("position")}
         existing = self._existing_comments(work)
         results = []
         for plan in plans:
+            if self._recorded(REVIEW, plan.review.id, sid):  # even if deleted here since
+                results.append((ALREADY, "", False))
+                continue
             already = self._already(plan, work, existing)
             if already:
+                self.importer.record(REVIEW, plan.review.id)  # made before records were kept
                 results.append((already, "", False))
                 continue
             chapter = chapters.get(plan.position) or chapters[min(chapters)]
@@ -236,6 +250,7 @@ class FeedbackImporter:
                         responder = self._user(plan.responder_uid)
                         import_comment(chapter, plan.reply, comment.created_at, user=responder,
                                        parent=comment)  # fmt: skip
+                    self.importer.record(REVIEW, plan.review.id)
             except ValidationError as error:
                 results.append((SKIPPED, " ".join(error.messages), False))
                 continue
@@ -266,14 +281,24 @@ class FeedbackImporter:
 
     def _favorite(self, uid: int, favorite: ef.Favorite) -> tuple[str, str, str, list[str]]:
         """(status, detail, what it became, notes) for one favourite."""
+        key = f"{uid}:{favorite.type}:{favorite.item}"
+        into = "subscription" if favorite.type == "AU" else "bookmark"
+        story = favorite.item if favorite.type == "ST" else None
+        if self._recorded(FAVORITE, key, story):  # even if deleted here since
+            return ALREADY, "", into, []
         try:
             if favorite.type in ("ST", "SE"):
-                return self._bookmark(uid, favorite)
-            if favorite.type == "AU":
-                return self._subscription(uid, favorite)
-            raise _Skip(f"eFiction favorites of type “{favorite.type}” have no counterpart here")
+                result = self._bookmark(uid, favorite)
+            elif favorite.type == "AU":
+                result = self._subscription(uid, favorite)
+            else:
+                raise _Skip(
+                    f"eFiction favorites of type “{favorite.type}” have no counterpart here"
+                )
         except _Skip as skip:
             return SKIPPED, str(skip), "", []
+        self.importer.record(FAVORITE, key)
+        return result
 
     def _bookmark(self, uid: int, favorite: ef.Favorite) -> tuple[str, str, str, list[str]]:
         target = self._target(favorite)

@@ -18,11 +18,11 @@ from datetime import timedelta
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, transaction
 from django.utils import timezone
-from django_tasks import task
 
 from ficarchive.accounts.models import User
 from ficarchive.formats.importers import LIMIT_BYTES, parse
 from ficarchive.formats.work import FormatError, ParsedWork
+from ficarchive.tasks import task
 from ficarchive.works.exchange import ImportChoices, create_from_parsed, import_problems
 from ficarchive.works.models import ImportBatch, ImportFile, Work
 
@@ -100,7 +100,7 @@ def _store(
 
 @task()
 def parse_import_file(file_id: int) -> str:
-    """Read one stored file (see read_file)."""
+    """Read one stored file (see read_file). Retry-safe: only a waiting file is updated."""
     return read_file(file_id)
 
 

@@ -465,3 +465,26 @@ class ImportFile(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class EFictionRecord(models.Model):
+    """A review or favourite an eFiction import brought over, by eFiction's own id.
+
+    Kept when the comment, bookmark or subscription it became is deleted here, so running
+    the import again (to pick up what failed the first time) never brings back what people
+    removed since.
+    """
+
+    class Kind(models.TextChoices):
+        REVIEW = "review"
+        FAVORITE = "favorite"
+
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    source_id = models.CharField(max_length=60)  # a review id, or "uid:type:item"
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint("kind", "source_id", name="unique_efiction_record")]
+
+    def __str__(self) -> str:
+        return f"eFiction {self.kind} {self.source_id}"

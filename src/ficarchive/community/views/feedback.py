@@ -9,6 +9,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from ficarchive import spam
 from ficarchive.community.forms import CommentForm, EditCommentForm
 from ficarchive.community.models import Comment
 from ficarchive.community.services import comments, kudos, threads
@@ -49,6 +50,7 @@ def _save_comment(request, form, chapter, parent=None):
     if not form.is_valid():
         return None
     try:
+        spam.check_comment_rate(request)
         return comments.post_comment(chapter, request.user, form.comment_input(), parent)
     except ValidationError as error:
         form.add_error(None, error)

@@ -3,13 +3,18 @@
 Without options it runs Django's development server (one process, for trying the archive
 out). With --production it collects the static files (whitenoise serves them compressed,
 with far-future cache headers on their hashed names) and hands over to gunicorn with
-several worker processes; docs/hosting.md explains where it fits behind nginx.
+several worker processes; docs/hosting.md explains where it fits behind nginx. The workers
+share their metrics through files in var/metrics/ (emptied here, ficarchive/metrics.py) and,
+with FICARCHIVE_LOG_FORMAT=json, gunicorn's own log lines are JSON too.
 """
 
 from __future__ import annotations
 
+import json
 import os
+import shutil
 import sys
+from pathlib import Path
 
 from django.conf import settings
 from django.core.management import call_command
@@ -73,11 +78,39 @@ class Command(BaseCommand):
             bind,
             "--workers",
             str(options["workers"]),
-            "--access-logfile",
-            "-",
             "--graceful-timeout",
             "20",
         ]
+        if settings.LOG_FORMAT == "json":
+            arguments += ["--log-config-json", str(_json_log_config())]
+        else:
+            arguments += ["--access-logfile", "-"]
+        os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(_empty_metrics_dir())
         self.stdout.write(f"Serving with gunicorn at http://{bind}/ ({options['workers']} workers)")
         self.stdout.flush()
         os.execv(sys.executable, arguments)  # gunicorn takes over this process (signals too)
+
+
+def _empty_metrics_dir() -> Path:
+    """Counts from a previous run would be added to this one's: start from nothing."""
+    directory = Path(settings.VAR_DIR) / "metrics"
+    shutil.rmtree(directory, ignore_errors=True)
+    directory.mkdir(parents=True)
+    return directory
+
+
+def _json_log_config() -> Path:
+    """Gunicorn's own lines (start-up, worker restarts) in the same JSON as the archive's;
+    requests are logged by the archive (ficarchive/logs.py), so no access log."""
+    config = {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "formatters": {"json": {"()": "ficarchive.logs.JsonFormatter"}},
+        "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "json"}},
+        "loggers": {
+            "gunicorn.error": {"handlers": ["console"], "level": "INFO", "propagate": False}
+        },
+    }
+    path = Path(settings.VAR_DIR) / "gunicorn-logging.json"
+    path.write_text(json.dumps(config))
+    return path
