@@ -66,8 +66,15 @@ def _database(url: str | None = None, variable: str = "FICARCHIVE_DATABASE_URL")
         # Parallel workers start up for every LIMIT-20 listing query and made the filtered
         # pages 5-20x slower at a million works (docs/performance.md); a web request is
         # better served by one process, and other requests use the other cores.
-        options = config.setdefault("OPTIONS", {})
-        options["options"] = f"{options.get('options', '')} -c max_parallel_workers_per_gather=0"
+        # Behind PgBouncer in transaction mode (docs/deploy.md) a connection's settings and
+        # server-side cursors don't survive between transactions: the role carries the
+        # setting instead (ALTER ROLE ... SET), and querysets are fetched whole.
+        if env_bool("FICARCHIVE_PGBOUNCER", False):
+            config["DISABLE_SERVER_SIDE_CURSORS"] = True
+        else:
+            options = config.setdefault("OPTIONS", {})
+            parallel = "-c max_parallel_workers_per_gather=0"
+            options["options"] = f"{options.get('options', '')} {parallel}".strip()
     else:
         raise ImproperlyConfigured(
             f"{variable} must be a sqlite:// or postgres:// URL; got {url.split(':')[0]}://."

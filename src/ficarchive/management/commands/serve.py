@@ -39,6 +39,12 @@ class Command(BaseCommand):
             "--no-migrate", action="store_true", help="Serve without applying migrations first."
         )
         parser.add_argument(
+            "--no-collectstatic",
+            action="store_true",
+            help="With --production, serve the static files already collected (an upgrade "
+            "runs `ficarchive collectstatic` once for every server).",
+        )
+        parser.add_argument(
             "--production",
             action="store_true",
             help="Collect static files and serve with gunicorn (needs FICARCHIVE_DEBUG=0).",
@@ -60,7 +66,8 @@ class Command(BaseCommand):
         if not production:
             call_command("runserver", addrport, use_reloader=False)
             return
-        call_command("collectstatic", interactive=False, verbosity=0)
+        if not options["no_collectstatic"]:
+            call_command("collectstatic", interactive=False, verbosity=0)
         bind = addrport if ":" in addrport else f"127.0.0.1:{addrport}"
         arguments = [
             sys.executable,
