@@ -113,6 +113,18 @@ def staff(db) -> User:
     return make_user("staffer", is_staff=True)
 
 
+def use_redis_settings(settings, url: str) -> None:
+    """The cache and session settings FICARCHIVE_REDIS_URL=url gives (see settings.py)."""
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": url,
+            "KEY_PREFIX": "ficarchive",
+        }
+    }
+    settings.SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+
+
 def client_for(user: User | None) -> Client:
     client = Client()
     if user is not None:

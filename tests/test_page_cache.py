@@ -20,21 +20,10 @@ from ficarchive.page_cache import changes_guest_pages, generation
 from ficarchive.tags import wrangling
 from ficarchive.tags.models import Tag
 from ficarchive.works.models import Work
-from tests.conftest import PASSWORD, client_for, make_work
+from tests.conftest import PASSWORD, client_for, make_work, use_redis_settings
 from tests.works.test_access import work_form
 
 TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
-
-
-def redis_cache_settings(settings, url: str) -> None:
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": url,
-            "KEY_PREFIX": "ficarchive",
-        }
-    }
-    settings.SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 
 @pytest.fixture(params=["memory", "redis"])
@@ -42,7 +31,7 @@ def page_cache(request, settings):
     """The page cache on, in this process's memory or in Redis (database 5)."""
     settings.PAGE_CACHE_SECONDS = 300
     if request.param == "redis":
-        redis_cache_settings(settings, request.getfixturevalue("redis_server") + "/5")
+        use_redis_settings(settings, request.getfixturevalue("redis_server") + "/5")
     cache.clear()
     yield request.param
     cache.clear()

@@ -13,7 +13,7 @@ from django.contrib.sessions.models import Session
 from django.test import Client
 
 from ficarchive.throttle import Limit, record, wait_seconds
-from tests.conftest import PASSWORD, client_for, make_work
+from tests.conftest import PASSWORD, client_for, make_work, use_redis_settings
 from tests.test_settings import run_ficarchive
 
 SOME_URL = "redis://127.0.0.1:6379/6"  # only read by the settings, never connected to
@@ -31,14 +31,7 @@ def sessions_url(redis_server) -> str:
 
 def use_redis(settings, url: str) -> None:
     """The settings FICARCHIVE_REDIS_URL=url gives (see settings.py)."""
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": url,
-            "KEY_PREFIX": "ficarchive",
-        }
-    }
-    settings.SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    use_redis_settings(settings, url)
     redis.Redis.from_url(url).flushdb()
 
 
