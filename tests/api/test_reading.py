@@ -74,6 +74,16 @@ def test_bad_input_is_a_json_error_with_field_errors(api, archive):
     assert bad_cursor.status_code == 400 and "cursor" in bad_cursor.json()["errors"]
 
 
+@pytest.mark.parametrize(
+    "path, field", [("/api/v1/tags", "q"), ("/api/v1/works", "q"), ("/api/v1/works", "include")]
+)
+def test_a_nul_character_in_a_query_is_a_clear_error(api, archive, path, field):
+    """PostgreSQL refuses NUL in text: found by Schemathesis as a 500 on /tags."""
+    response = api.get(path, {field: "ab\x00c"})
+    assert response.status_code == 400
+    assert field in response.json()["errors"]
+
+
 def test_a_bad_token_is_refused_rather_than_treated_as_a_guest(api, archive):
     response = api.get("/api/v1/works", headers={"Authorization": "Bearer fa_nonsense"})
     assert response.status_code == 401

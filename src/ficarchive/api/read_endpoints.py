@@ -131,7 +131,7 @@ def get_series(request: HttpRequest, series_id: schemas.Id):
 
 class TagQuery(Schema):
     type: TagType | None = Field(None, description="Only tags of this type.")
-    q: str | None = Field(None, max_length=150, description="Names starting with this.")
+    q: schemas.Text | None = Field(None, max_length=150, description="Names starting with this.")
     cursor: str | None = None
     limit: int | None = Field(None, ge=1, le=100)
 

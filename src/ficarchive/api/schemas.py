@@ -6,12 +6,23 @@ from datetime import date, datetime
 from typing import Annotated
 
 from ninja import Field, Schema
+from pydantic import AfterValidator
 
 # The databases store 64-bit integers; a larger number in a filter would be an overflow
 # error deep in the query rather than a clear 400.
 MAX_INT = 2**63 - 1
 Id = Annotated[int, Field(ge=1, le=MAX_INT)]
 Count = Annotated[int, Field(ge=0, le=MAX_INT)]
+
+
+def _no_nul(value: str) -> str:
+    if "\x00" in value:
+        raise ValueError("must not contain the NUL character")
+    return value
+
+
+# Text that reaches a query unchecked by a site form: PostgreSQL refuses NUL in any text.
+Text = Annotated[str, AfterValidator(_no_nul)]
 
 
 class Error(Schema):
