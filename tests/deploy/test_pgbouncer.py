@@ -100,7 +100,7 @@ def test_the_archive_works_through_pgbouncer_in_transaction_mode(pgbouncer):
     assert f"login attempt: db=test_{name} " in log.read_text()
 
 
-def test_pgbouncer_mode_drops_what_transaction_pooling_breaks(settings):
+def test_pgbouncer_mode_drops_what_transaction_pooling_breaks():
     """The settings module, read again with FICARCHIVE_PGBOUNCER=1."""
     code = (
         "from django.conf import settings as s; d = s.DATABASES['default'];"

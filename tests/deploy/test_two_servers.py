@@ -17,10 +17,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+import redis
 import requests
 
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
-REDIS_URL = "redis://127.0.0.1:6379/11"  # a database number no other test uses
+REDIS_DATABASE = 11  # a database number no other test uses
 LISTING_LIMIT = 12
 PASSWORD = "demo-password-1"  # every demo account's password
 
@@ -33,23 +34,6 @@ def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
-
-
-def _redis_reachable() -> bool:
-    try:
-        with socket.create_connection(("127.0.0.1", 6379), timeout=1) as sock:
-            sock.sendall(b"PING\r\n")
-            return sock.recv(16).startswith(b"+PONG")
-    except OSError:
-        return False
-
-
-def _redis(*words: str) -> bytes:
-    """One command to the test's Redis database, in the protocol's plain inline form."""
-    with socket.create_connection(("127.0.0.1", 6379), timeout=5) as sock:
-        sock.sendall(f"SELECT 11\r\n{' '.join(words)}\r\n".encode())
-        time.sleep(0.1)
-        return sock.recv(65536)
 
 
 def _wait_for(url: str, seconds: float = 120, verify: str | bool = True) -> None:
@@ -71,6 +55,7 @@ class Deployment:
     logs: list[Path]  # each gunicorn's output: its access log and any error
     environ: dict[str, str]
     certificate: str  # nginx's self-signed certificate, which clients trust
+    redis: redis.Redis  # the Redis database both servers share
     username: str  # a demo reader who logs in
     locked_out: str  # another, whose password is got wrong on purpose
     http_front: str = ""
@@ -96,10 +81,7 @@ class Deployment:
         url, headers = self._address(path, server)
         cookies = self._cookies(session, server)
         answer = session.get(url, headers=headers, cookies=cookies, allow_redirects=False)
-        if server is not None:  # keep what the server set, as a browser would
-            for name, value in answer.cookies.items():
-                session.cookies.set(name, value, domain="127.0.0.1", secure=True)
-        return answer
+        return self._keep_cookies(session, answer, server)
 
     def post(self, session: requests.Session, path: str, data, server: int | None = None):
         url, headers = self._address(path, server)
@@ -109,6 +91,11 @@ class Deployment:
         cookies = self._cookies(session, server)
         answer = session.post(url, data=data, headers=headers, cookies=cookies,
                               allow_redirects=False)  # fmt: skip
+        return self._keep_cookies(session, answer, server)
+
+    @staticmethod
+    def _keep_cookies(session: requests.Session, answer, server: int | None):
+        """Keep what an app server set when asked directly, as a browser would."""
         if server is not None:
             for name, value in answer.cookies.items():
                 session.cookies.set(name, value, domain="127.0.0.1", secure=True)
@@ -199,16 +186,16 @@ def _certificate(base: Path) -> Path:
 
 
 @pytest.fixture(scope="module")
-def deployment(tmp_path_factory):
-    if not _redis_reachable():
-        pytest.skip("Redis isn't listening on 127.0.0.1:6379")
+def deployment(tmp_path_factory, redis_server):
     base = tmp_path_factory.mktemp("two-servers")
     database_url, drop_database = _database_url(base)
-    _redis("FLUSHDB")
+    redis_url = f"{redis_server}/{REDIS_DATABASE}"
+    shared_redis = redis.Redis.from_url(redis_url)
+    shared_redis.flushdb()
     environ = {k: v for k, v in os.environ.items() if not k.startswith("FICARCHIVE_")}
     environ.update(
         FICARCHIVE_DATABASE_URL=database_url,
-        FICARCHIVE_REDIS_URL=REDIS_URL,
+        FICARCHIVE_REDIS_URL=redis_url,
         FICARCHIVE_SECRET_KEY="two-servers-test-" + uuid.uuid4().hex + uuid.uuid4().hex,
         FICARCHIVE_DEBUG="0",
         FICARCHIVE_BEHIND_PROXY="1",  # and HTTPS on, as in production
@@ -258,7 +245,9 @@ def deployment(tmp_path_factory):
         )
         front = f"https://127.0.0.1:{https_port}"
         _wait_for(f"{front}/healthz", verify=str(certificate))
-        deployment = Deployment(front, servers, logs, environ, str(certificate), "", "")
+        deployment = Deployment(
+            front, servers, logs, environ, str(certificate), shared_redis, "", ""
+        )
         deployment.username, deployment.locked_out = deployment.manage(
             "from ficarchive.accounts.models import User\n"
             "print(*User.objects.filter(is_staff=False).order_by('username')"
@@ -275,7 +264,7 @@ def deployment(tmp_path_factory):
                 process.wait(timeout=30)
             except subprocess.TimeoutExpired:
                 os.killpg(process.pid, signal.SIGKILL)
-        _redis("FLUSHDB")
+        shared_redis.flushdb()
         if drop_database:
             drop_database()
 
@@ -327,7 +316,7 @@ def test_a_session_started_on_one_server_holds_on_the_other(deployment):
 def test_sessions_outlive_redis_losing_its_data(deployment):
     session, answer = _log_in(deployment, deployment.username, PASSWORD)
     assert answer.status_code == 302
-    _redis("FLUSHDB")  # Redis here keeps nothing on disk: a restart loses everything
+    deployment.redis.flushdb()  # Redis here keeps nothing on disk: a restart loses everything
     page = deployment.get(session, "/account/")
     assert page.status_code == 200
     assert deployment.username in page.text
@@ -341,7 +330,7 @@ def test_the_cache_is_one_cache_for_every_process(deployment):
 
 
 def test_the_listing_rate_limit_counts_across_both_servers(deployment):
-    _redis("FLUSHDB")
+    deployment.redis.flushdb()
     session = deployment.session()
     answers = [deployment.get(session, "/works/") for _ in range(LISTING_LIMIT)]
     assert [a.status_code for a in answers] == [200] * LISTING_LIMIT
@@ -349,12 +338,12 @@ def test_the_listing_rate_limit_counts_across_both_servers(deployment):
     over = deployment.get(session, "/works/")
     assert over.status_code == 429  # each server alone has seen only half the limit
     assert int(over.headers["Retry-After"]) > 0
-    _redis("FLUSHDB")
+    deployment.redis.flushdb()
 
 
 def test_login_throttling_counts_across_both_servers(deployment):
     """Each server is asked directly, in turn, so neither sees more than three attempts."""
-    _redis("FLUSHDB")
+    deployment.redis.flushdb()
     for attempt in range(5):
         _, answer = _log_in(deployment, deployment.locked_out, "not the password", attempt % 2)
         assert answer.status_code == 200
@@ -363,7 +352,7 @@ def test_login_throttling_counts_across_both_servers(deployment):
         _, right = _log_in(deployment, deployment.locked_out, PASSWORD, server)
         assert right.status_code == 200
         assert "Too many failed log-in attempts" in right.text, server
-    _redis("FLUSHDB")
+    deployment.redis.flushdb()
 
 
 def test_guests_see_a_change_made_through_the_other_server(deployment):
